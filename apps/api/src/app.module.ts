@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { postgresHealthCheck } from '@foreman/database';
+import { EventBus, MessagingModule, messagingOptions } from '@foreman/messaging';
+import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/observability';
+import { ConfigModule } from './config/config.module';
+import type { ApiConfig } from './config/env';
+import { DatabaseModule } from './database/database.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        serviceLoggerModule({ service: 'api', level: config.LOG_LEVEL }),
+        DatabaseModule,
+        MessagingModule.forRoot(messagingOptions(config, 'foreman-api')),
+        MetricsModule,
+        HealthModule.forChecks({
+          inject: [getDataSourceToken(), EventBus],
+          useFactory: (dataSource: DataSource, events: EventBus) => [
+            postgresHealthCheck(dataSource),
+            events.healthCheck(),
+          ],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import {
+  eventTransportSettings,
+  logLevelSchema,
+  nodeEnvSchema,
+  parseConfig,
+  requireAmqpUrl,
+  portSchema,
+  postgresUrlSchema,
+} from '@foreman/contracts';
+
+const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const apiEnvSchema = requireAmqpUrl(
+  z.object({
+    NODE_ENV: nodeEnvSchema,
+    PORT: portSchema(4000),
+    LOG_LEVEL: logLevelSchema,
+    DATABASE_URL: postgresUrlSchema,
+    ...eventTransportSettings,
+    /** Apply pending migrations on start (under an advisory lock, so several API instances are safe). */
+    RUN_MIGRATIONS: booleanSetting.default(true),
+  }),
+);
+
+export type ApiConfig = z.infer<typeof apiEnvSchema>;
+export const API_CONFIG = Symbol('API_CONFIG');
+
+/** Reads and validates the API's settings; throws ConfigError listing every bad one. */
+export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
+  return parseConfig(apiEnvSchema, source);
+}

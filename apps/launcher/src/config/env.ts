@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  amqpUrlSchema,
+  logLevelSchema,
+  parseConfig,
+  portSchema,
+  postgresUrlSchema,
+} from '@foreman/contracts';
+
+const repoRoot = resolve(__dirname, '../../../..');
+
+export const launcherEnvSchema = z.object({
+  /** Unset: an embedded PostgreSQL with its data in DATA_DIR. Set: that server, as in production. */
+  DATABASE_URL: postgresUrlSchema.optional(),
+  /** Unset: the services exchange events in-process. Set: through that RabbitMQ, as in production. */
+  AMQP_URL: amqpUrlSchema.optional(),
+  /** Where the embedded database and the generated admin password live; survives restarts. */
+  DATA_DIR: z.string().min(1).default(resolve(repoRoot, '.data')),
+  EMBEDDED_POSTGRES_PORT: portSchema(5488),
+  API_PORT: portSchema(4000),
+  TRAINER_PORT: portSchema(4100),
+  SCHEDULER_PORT: portSchema(4200),
+  FRONTEND_PORT: portSchema(3000),
+  /** The first admin; the password is generated on first start and kept in DATA_DIR unless set here. */
+  ADMIN_EMAIL: z.email().default('admin@foreman.local'),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** Log level of the services (the launcher prints its own progress either way). */
+  LOG_LEVEL: logLevelSchema.default('warn'),
+  /** Skip the Next.js site (API-only runs, tests). */
+  START_FRONTEND: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+});
+
+export type LauncherConfig = z.infer<typeof launcherEnvSchema>;
+
+export function loadLauncherConfig(source: Record<string, string | undefined> = process.env): LauncherConfig {
+  return parseConfig(launcherEnvSchema, source);
+}
+
+export const REPO_ROOT = repoRoot;

@@ -1,0 +1,5 @@
+import { prepareTemplateDatabase } from '@foreman/database/testing';
+
+export default async function globalSetup(): Promise<void> {
+  await prepareTemplateDatabase();
+}

@@ -1,0 +1,6 @@
+export * from './auth';
+export * from './error';
+export * from './health';
+export * from './model';
+export * from './project';
+export * from './queue';

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { acquisitionStrategySchema } from './project';
+
+/** A vector of numbers, an image URL or a text, by the project's input kind. */
+export const itemPayloadSchema = z.union([
+  z.object({ vector: z.array(z.number().finite()) }),
+  z.object({ url: z.url() }),
+  z.object({ text: z.string() }),
+]);
+
+export const itemSchema = z.object({
+  id: z.number().int().positive(),
+  externalId: z.string(),
+  payload: itemPayloadSchema,
+});
+
+/** Why the queue served this item: what the scheduler last applied to it. */
+export const queueReasonSchema = z.object({
+  priority: z.number(),
+  score: z.number().nullable(),
+  strategy: acquisitionStrategySchema.nullable(),
+  modelVersion: z.number().int().nullable(),
+});
+
+export const leaseSchema = z.object({
+  id: z.number().int().positive(),
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+
+export const progressCountsSchema = z.object({
+  total: z.number().int().nonnegative(),
+  fullyLabelled: z.number().int().nonnegative(),
+  inProgress: z.number().int().nonnegative(),
+  remaining: z.number().int().nonnegative(),
+  /** Labels this labeller has given in the project. */
+  mine: z.number().int().nonnegative(),
+});
+
+export const nextItemResponseSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('item'),
+    item: itemSchema,
+    lease: leaseSchema,
+    reason: queueReasonSchema,
+    progress: progressCountsSchema,
+  }),
+  z.object({ status: z.literal('done'), progress: progressCountsSchema }),
+]);
+
+export const labelValueSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const submitLabelRequestSchema = z
+  .object({
+    leaseId: z.number().int().positive().optional(),
+    value: labelValueSchema,
+    /** Client-chosen id that makes a retried submit answer the same instead of labelling twice. */
+    clientRequestId: z.string().min(1).max(100),
+  })
+  .strict();
+
+export const labelSchema = z.object({
+  id: z.number().int().positive(),
+  itemId: z.number().int().positive(),
+  labellerId: z.uuid(),
+  value: z.array(z.string()),
+  createdAt: z.iso.datetime({ offset: true }),
+  retractedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+
+export const importRejectionSchema = z.object({ row: z.number().int().positive(), reason: z.string() });
+
+export const importReportSchema = z.object({
+  received: z.number().int().nonnegative(),
+  inserted: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  /** The first rejected rows (1-based row numbers in the file) with their reasons. */
+  rejections: z.array(importRejectionSchema),
+});
+
+export const labellerProgressSchema = z.object({
+  labellerId: z.uuid(),
+  displayName: z.string(),
+  labels: z.number().int().nonnegative(),
+  /** Share of this labeller's labels that agree with the item's majority, on items with several labels. */
+  agreement: z.number().min(0).max(1).nullable(),
+});
+
+export const progressResponseSchema = z.object({
+  total: z.number().int().nonnegative(),
+  fullyLabelled: z.number().int().nonnegative(),
+  inProgress: z.number().int().nonnegative(),
+  remaining: z.number().int().nonnegative(),
+  leased: z.number().int().nonnegative(),
+  labellers: z.array(labellerProgressSchema),
+  classDistribution: z.array(z.object({ className: z.string(), count: z.number().int().nonnegative() })),
+  /** Mean agreement with the majority on items with several labels; null when there are none. */
+  agreement: z.number().min(0).max(1).nullable(),
+  /** Labels given per hour bucket, oldest first, for the progress-over-time chart. */
+  timeline: z.array(
+    z.object({ at: z.iso.datetime({ offset: true }), labels: z.number().int().nonnegative() }),
+  ),
+});
+
+export const exportFormatSchema = z.enum(['csv', 'json', 'ndjson']);
+
+export const exportRowSchema = z.object({
+  itemId: z.number().int().positive(),
+  externalId: z.string(),
+  payload: itemPayloadSchema,
+  labels: z.array(
+    z.object({
+      value: z.array(z.string()),
+      labellerId: z.uuid(),
+      labeller: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+  majority: z.array(z.string()).nullable(),
+  agreement: z.number().min(0).max(1).nullable(),
+  prediction: z
+    .object({ className: z.string(), probability: z.number(), modelVersion: z.number().int() })
+    .nullable(),
+});
+
+export type ItemPayload = z.infer<typeof itemPayloadSchema>;
+export type Item = z.infer<typeof itemSchema>;
+export type QueueReason = z.infer<typeof queueReasonSchema>;
+export type Lease = z.infer<typeof leaseSchema>;
+export type ProgressCounts = z.infer<typeof progressCountsSchema>;
+export type NextItemResponse = z.infer<typeof nextItemResponseSchema>;
+export type LabelValue = z.infer<typeof labelValueSchema>;
+export type SubmitLabelRequest = z.infer<typeof submitLabelRequestSchema>;
+export type Label = z.infer<typeof labelSchema>;
+export type ImportReport = z.infer<typeof importReportSchema>;
+export type ProgressResponse = z.infer<typeof progressResponseSchema>;
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+export type ExportRow = z.infer<typeof exportRowSchema>;

@@ -1,0 +1,5 @@
+export * from './event-types';
+export * from './envelope';
+export * from './schemas';
+export * from './parse-event';
+export * from './build-event';

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './dto';
+export * from './events';
+export * from './topology';
+export * from './validation';

@@ -1,0 +1,4 @@
+export * from './correlation';
+export * from './health';
+export * from './logger.module';
+export * from './metrics';

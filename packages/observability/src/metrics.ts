@@ -1,0 +1,24 @@
+import { Controller, Get, Header, Module } from '@nestjs/common';
+import { collectDefaultMetrics, register } from 'prom-client';
+
+let defaultsCollected = false;
+
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
+  }
+}
+
+/** Prometheus `/metrics`: process metrics plus whatever counters the service registers with prom-client. */
+@Module({ controllers: [MetricsController] })
+export class MetricsModule {
+  constructor() {
+    if (!defaultsCollected) {
+      collectDefaultMetrics();
+      defaultsCollected = true;
+    }
+  }
+}
