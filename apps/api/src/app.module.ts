@@ -7,6 +7,8 @@ import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/obser
 import { ConfigModule } from './config/config.module';
 import type { ApiConfig } from './config/env';
 import { DatabaseModule } from './database/database.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { ProjectAccessModule } from './modules/projects/project-access.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +21,8 @@ export class AppModule {
         DatabaseModule,
         MessagingModule.forRoot(messagingOptions(config, 'foreman-api')),
         MetricsModule,
+        AuthModule,
+        ProjectAccessModule,
         HealthModule.forChecks({
           inject: [getDataSourceToken(), EventBus],
           useFactory: (dataSource: DataSource, events: EventBus) => [

@@ -1,3 +1,4 @@
+import cookieParser from 'cookie-parser';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { useServiceLogger } from '@foreman/observability';
@@ -12,6 +13,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
     bodyParser: false,
   });
   useServiceLogger(app);
+  app.use(cookieParser());
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

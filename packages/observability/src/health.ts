@@ -4,6 +4,7 @@ import {
   Inject,
   Module,
   Res,
+  SetMetadata,
   type DynamicModule,
   type InjectionToken,
 } from '@nestjs/common';
@@ -18,6 +19,13 @@ export interface HealthCheck {
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 const CHECK_TIMEOUT_MS = 3_000;
 
+/**
+ * Metadata that marks a route as open to anonymous callers; the API's auth guard honours it. Probes and
+ * scrapers (/health, /metrics) carry no credentials.
+ */
+export const PUBLIC_ROUTE = 'foreman:public';
+
+@SetMetadata(PUBLIC_ROUTE, true)
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}

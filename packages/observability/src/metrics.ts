@@ -1,8 +1,10 @@
-import { Controller, Get, Header, Module } from '@nestjs/common';
+import { Controller, Get, Header, Module, SetMetadata } from '@nestjs/common';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { PUBLIC_ROUTE } from './health';
 
 let defaultsCollected = false;
 
+@SetMetadata(PUBLIC_ROUTE, true)
 @Controller('metrics')
 export class MetricsController {
   @Get()
