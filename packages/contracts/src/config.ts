@@ -71,3 +71,60 @@ export function requireAmqpUrl<S extends z.ZodObject>(schema: S): S {
     },
   ) as S;
 }
+
+/** Passwords that ship as examples or image defaults: anyone can guess them. */
+const WELL_KNOWN_PASSWORDS = new Set([
+  'guest',
+  'postgres',
+  'password',
+  'changeme',
+  'change-me',
+  'secret',
+  'admin',
+  'root',
+  'rabbitmq',
+  'foreman',
+]);
+
+/**
+ * What is wrong with one secret-bearing setting in production, or undefined when it is fine: a database or
+ * broker URL without a password or with a well-known one, or an empty or well-known *_PASSWORD / *_SECRET.
+ */
+export function productionSecretProblem(name: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/(PASSWORD|SECRET)$/.test(name)) {
+    if (value.trim() === '') return 'must not be empty in production';
+    if (WELL_KNOWN_PASSWORDS.has(value.toLowerCase()))
+      return 'must not be a well-known default in production';
+    return undefined;
+  }
+  if (!/^(postgres(ql)?|amqps?):\/\//.test(value)) return undefined;
+  let password: string;
+  try {
+    password = decodeURIComponent(new URL(value).password);
+  } catch {
+    return undefined; // the URL's own schema reports a malformed URL
+  }
+  if (password === '') return 'needs a password in production (user:password@host)';
+  if (WELL_KNOWN_PASSWORDS.has(password.toLowerCase())) {
+    return 'must not use a well-known default password in production';
+  }
+  return undefined;
+}
+
+/**
+ * Adds to a service's settings schema the rule that with NODE_ENV=production it refuses to start on empty or
+ * default secrets (see productionSecretProblem). Like requireAmqpUrl, it runs even when other settings are bad.
+ */
+export function refuseDefaultSecretsInProduction<S extends z.ZodObject>(schema: S): S {
+  return schema.superRefine(
+    (config: Record<string, unknown>, context) => {
+      if (config?.NODE_ENV !== 'production') return;
+      for (const [name, value] of Object.entries(config)) {
+        const problem = productionSecretProblem(name, value);
+        if (problem) context.addIssue({ code: 'custom', path: [name], message: problem });
+      }
+    },
+    { when: () => true },
+  ) as S;
+}
