@@ -4,6 +4,7 @@ import {
   logLevelSchema,
   nodeEnvSchema,
   parseConfig,
+  refuseDefaultSecretsInProduction,
   requireAmqpUrl,
   portSchema,
   postgresUrlSchema,
@@ -28,5 +29,5 @@ export const API_CONFIG = Symbol('API_CONFIG');
 
 /** Reads and validates the API's settings; throws ConfigError listing every bad one. */
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
-  return parseConfig(apiEnvSchema, source);
+  return parseConfig(refuseDefaultSecretsInProduction(apiEnvSchema), source);
 }

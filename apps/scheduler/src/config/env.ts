@@ -4,6 +4,7 @@ import {
   logLevelSchema,
   nodeEnvSchema,
   parseConfig,
+  refuseDefaultSecretsInProduction,
   requireAmqpUrl,
   portSchema,
   postgresUrlSchema,
@@ -26,5 +27,5 @@ export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
 export function loadSchedulerConfig(
   source: Record<string, string | undefined> = process.env,
 ): SchedulerConfig {
-  return parseConfig(schedulerEnvSchema, source);
+  return parseConfig(refuseDefaultSecretsInProduction(schedulerEnvSchema), source);
 }
