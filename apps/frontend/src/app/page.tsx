@@ -1,8 +1,86 @@
-export default function HomePage() {
+import Link from 'next/link';
+import type { ProgressResponse, Project } from '@foreman/contracts';
+import { orSignIn, requireUser } from '@/lib/api/server';
+import { ProgressBar } from './_components/progress-bar';
+
+export default async function ProjectsPage() {
+  const user = await requireUser('/');
+  const projects = await orSignIn('/', (api) => api.listProjects());
+  const progress = await orSignIn('/', (api) =>
+    Promise.all(projects.map((project) => api.progress(project.id).catch((): ProgressResponse | null => null))),
+  );
+  const isAdmin = user.role === 'admin';
+  const active = projects.filter((project) => !project.archived);
+
   return (
-    <main>
-      <h1>Foreman</h1>
-      <p>Label data with a model that learns from every label.</p>
-    </main>
+    <section>
+      <div className="page-title">
+        <h1>Projects</h1>
+        {isAdmin && (
+          <Link className="button" href="/projects/new">
+            New project
+          </Link>
+        )}
+      </div>
+      {active.length === 0 && (
+        <p className="muted">
+          {isAdmin ? 'No projects yet. Create one and import items to label.' : 'You are not on any project yet. Ask an admin to add you.'}
+        </p>
+      )}
+      <ul className="cards">
+        {active.map((project) => {
+          const index = projects.indexOf(project);
+          return <ProjectCard key={project.id} project={project} progress={progress[index] ?? null} userId={user.id} isAdmin={isAdmin} />;
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function ProjectCard({
+  project,
+  progress,
+  userId,
+  isAdmin,
+}: {
+  project: Project;
+  progress: ProgressResponse | null;
+  userId: string;
+  isAdmin: boolean;
+}) {
+  const mine = progress?.labellers.find((labeller) => labeller.labellerId === userId)?.labels ?? 0;
+  return (
+    <li className="card">
+      <h2>{project.name}</h2>
+      {project.description && <p className="muted">{project.description}</p>}
+      <p className="muted small">
+        {project.classes.length} classes · {project.inputKind}
+        {project.shape ? ` ${project.shape.join('×')}` : ''} · {project.labelsPerItem} label
+        {project.labelsPerItem === 1 ? '' : 's'} per item
+      </p>
+      {progress && (
+        <>
+          <ProgressBar value={progress.fullyLabelled} max={progress.total} label={`${project.name} progress`} />
+          <p className="small">
+            {progress.fullyLabelled} of {progress.total} items done · <strong>you: {mine} labels</strong>
+          </p>
+        </>
+      )}
+      <div className="actions">
+        <Link className="button" href={`/projects/${project.id}/label`}>
+          Label
+        </Link>
+        {isAdmin && (
+          <>
+            <Link className="button secondary" href={`/projects/${project.id}`}>
+              Dashboard
+            </Link>
+            <Link className="button secondary" href={`/projects/${project.id}/settings`}>
+              Settings
+            </Link>
+          </>
+        )}
+      </div>
+    </li>
   );
 }

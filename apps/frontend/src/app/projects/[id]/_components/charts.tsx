@@ -1,0 +1,106 @@
+'use client';
+
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { ModelVersion, ProgressResponse } from '@foreman/contracts';
+
+const INK = '#1f3a5f';
+const ACCENT = '#0b6e4f';
+const GRID = '#d6dae0';
+
+function ChartFrame({ label, children }: { label: string; children: React.ReactElement }) {
+  return (
+    <div className="chart" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height="100%">
+        {children}
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Cumulative labels per hour bucket. */
+export function TimelineChart({ timeline }: { timeline: ProgressResponse['timeline'] }) {
+  if (timeline.length === 0) return <p className="muted">No labels yet.</p>;
+  let total = 0;
+  const data = timeline.map((bucket) => {
+    total += bucket.labels;
+    const at = new Date(bucket.at);
+    return { at: at.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }), total };
+  });
+  return (
+    <ChartFrame label={`Labels over time: ${total} in total`}>
+      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
+        <XAxis dataKey="at" tick={{ fontSize: 12 }} />
+        <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
+        <Tooltip />
+        <Line type="monotone" dataKey="total" name="labels" stroke={INK} strokeWidth={2} dot isAnimationActive={false} />
+      </LineChart>
+    </ChartFrame>
+  );
+}
+
+export function ClassDistributionChart({
+  classes,
+  distribution,
+}: {
+  classes: readonly string[];
+  distribution: ProgressResponse['classDistribution'];
+}) {
+  const counts = new Map(distribution.map((entry) => [entry.className, entry.count]));
+  const data = classes.map((className) => ({ className, count: counts.get(className) ?? 0 }));
+  const summary = data.map((entry) => `${entry.className}: ${entry.count}`).join(', ');
+  return (
+    <ChartFrame label={`Labels per class. ${summary}`}>
+      <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <CartesianGrid stroke={GRID} strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="className" tick={{ fontSize: 12 }} interval={0} />
+        <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
+        <Tooltip />
+        <Bar dataKey="count" name="labels" fill={INK} isAnimationActive={false} />
+      </BarChart>
+    </ChartFrame>
+  );
+}
+
+/** Accuracy against the number of labels each version was trained on. */
+export function LearningCurveChart({ models }: { models: readonly ModelVersion[] }) {
+  if (models.length === 0) return <p className="muted">No model trained yet.</p>;
+  const data = [...models]
+    .sort((a, b) => a.labelCount - b.labelCount || a.version - b.version)
+    .map((model) => ({
+      labels: model.labelCount,
+      accuracy: Math.round(model.metrics.accuracy * 1000) / 10,
+      version: model.version,
+    }));
+  const last = data[data.length - 1];
+  return (
+    <ChartFrame
+      label={`Learning curve: ${data.length} versions; latest ${last ? `${last.accuracy}% after ${last.labels} labels` : ''}`}
+    >
+      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 20, left: 0 }}>
+        <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
+        <XAxis
+          dataKey="labels"
+          type="number"
+          domain={['dataMin', 'dataMax']}
+          allowDecimals={false}
+          tick={{ fontSize: 12 }}
+          label={{ value: 'labels', position: 'insideBottom', offset: -12, fontSize: 12 }}
+        />
+        <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 12 }} />
+        <Tooltip formatter={(value) => [`${String(value)}%`, 'accuracy']} labelFormatter={(value) => `${String(value)} labels`} />
+        <Line type="monotone" dataKey="accuracy" stroke={ACCENT} strokeWidth={2} dot isAnimationActive={false} />
+      </LineChart>
+    </ChartFrame>
+  );
+}

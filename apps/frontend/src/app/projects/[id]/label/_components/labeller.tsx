@@ -1,0 +1,378 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { LabelValue, NextItemResponse, ProgressCounts, Project } from '@foreman/contracts';
+import { browserApi } from '@/lib/api/client';
+import { isApiError } from '@/lib/api/errors';
+import { newClientRequestId } from '@/lib/client-request-id';
+import { shortcutKeys } from '@/lib/shortcuts';
+import { ItemView } from './item-view';
+import { PendingLabelStore, type PendingLabel } from './pending-label';
+
+type Served = Extract<NextItemResponse, { status: 'item' }>;
+
+type View =
+  | { kind: 'loading' }
+  | { kind: 'item'; served: Served }
+  | { kind: 'done' }
+  | { kind: 'expired' };
+
+interface Failure {
+  message: string;
+  retry: () => void;
+}
+
+/** The User Timing measure the e2e test reads: from a class key to the next item on screen. */
+export const LABEL_TO_NEXT_MEASURE = 'foreman:label-to-next-item';
+
+/**
+ * Keyboard-first labelling. The API holds one lease per labeller, so the next item cannot be claimed
+ * while this one is held: a label is submitted and the next item requested straight after, and the
+ * current item stays on screen (keys ignored) until the next one replaces it, so nothing flickers.
+ */
+export function Labeller({ project }: { project: Project }) {
+  const router = useRouter();
+  const returnTo = `/projects/${project.id}/label`;
+  const pending = useMemo(() => new PendingLabelStore(project.id), [project.id]);
+  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [progress, setProgress] = useState<ProgressCounts | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const busyRef = useRef(false);
+  const labelStartedAt = useRef<number | null>(null);
+  const started = useRef(false);
+
+  const keys = useMemo(() => shortcutKeys(project.classes), [project.classes]);
+  const classByKey = useMemo(() => {
+    const map = new Map<string, string>();
+    keys.forEach((key, index) => {
+      const className = project.classes[index];
+      if (key && className !== undefined) map.set(key, className);
+    });
+    return map;
+  }, [keys, project.classes]);
+
+  const show = useCallback((response: NextItemResponse) => {
+    setProgress(response.progress);
+    setSelected([]);
+    setView(response.status === 'item' ? { kind: 'item', served: response } : { kind: 'done' });
+  }, []);
+
+  const goSignIn = useCallback(() => {
+    router.replace(`/sign-in?expired=1&next=${encodeURIComponent(returnTo)}`);
+  }, [router, returnTo]);
+
+  /** Runs one action at a time; failures become the page's states, each with a way on. */
+  const run = useCallback(
+    async (work: () => Promise<void>, options: { onUnauthorized?: () => void; onNotFound?: () => void } = {}) => {
+      if (busyRef.current) return;
+      busyRef.current = true;
+      setBusy(true);
+      setFailure(null);
+      try {
+        await work();
+      } catch (error) {
+        labelStartedAt.current = null;
+        if (isApiError(error, 401)) {
+          options.onUnauthorized?.();
+          goSignIn();
+        } else if (isApiError(error, 409)) {
+          setView({ kind: 'expired' });
+        } else if (isApiError(error, 404) && options.onNotFound) {
+          options.onNotFound();
+        } else {
+          const message = isApiError(error) && !error.transient ? error.message : 'The server could not be reached.';
+          setFailure({ message, retry: () => void run(work, options) });
+        }
+      } finally {
+        busyRef.current = false;
+        setBusy(false);
+      }
+    },
+    [goSignIn],
+  );
+
+  const loadNext = useCallback(() => run(async () => show(await browserApi.next(project.id))), [run, show, project.id]);
+
+  const submitPending = useCallback(
+    async (label: PendingLabel) => {
+      const answer = await browserApi.submitLabel(label.itemId, label.value, label.clientRequestId, label.leaseId);
+      setProgress(answer.progress);
+    },
+    [],
+  );
+
+  // First load: a label given just before the session expired is submitted first, then the queue resumes.
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    const saved = pending.read();
+    void run(async () => {
+      if (saved) {
+        try {
+          await submitPending(saved);
+          setNotice('Your last label, given before you signed in again, was saved.');
+        } catch (error) {
+          if (isApiError(error, 401)) throw error;
+          setNotice(
+            isApiError(error, 409)
+              ? 'Your last label could not be saved: the item went back to the queue while you were signed out.'
+              : `Your last label could not be saved: ${isApiError(error) ? error.message : 'unknown error'}`,
+          );
+        }
+        pending.clear();
+      }
+      show(await browserApi.next(project.id));
+    });
+  }, [pending, project.id, run, show, submitPending]);
+
+  const served = view.kind === 'item' ? view.served : null;
+
+  // Measure from the key press to the frame that shows the next item.
+  useEffect(() => {
+    const startedAt = labelStartedAt.current;
+    if (startedAt === null || !served) return;
+    labelStartedAt.current = null;
+    requestAnimationFrame(() => {
+      performance.measure(LABEL_TO_NEXT_MEASURE, { start: startedAt, end: performance.now() });
+    });
+  }, [served]);
+
+  const submit = useCallback(
+    (value: LabelValue) => {
+      if (!served || busyRef.current) return;
+      labelStartedAt.current = performance.now();
+      setNotice(null);
+      const label: PendingLabel = {
+        itemId: served.item.id,
+        value,
+        clientRequestId: newClientRequestId(),
+        leaseId: served.lease.id,
+      };
+      // A retry sends the same clientRequestId, so the API answers it once, never labelling twice.
+      void run(
+        async () => {
+          await submitPending(label);
+          show(await browserApi.next(project.id));
+        },
+        { onUnauthorized: () => pending.save(label) },
+      );
+    },
+    [served, run, submitPending, show, project.id, pending],
+  );
+
+  const skip = useCallback(() => {
+    if (!served) return;
+    setNotice(null);
+    void run(async () => {
+      const answer = await browserApi.skip(served.item.id);
+      setProgress(answer.progress);
+      show(await browserApi.next(project.id));
+    });
+  }, [served, run, show, project.id]);
+
+  const undo = useCallback(() => {
+    void run(
+      async () => {
+        const answer = await browserApi.undo(project.id);
+        show(answer.next);
+        setNotice(`Undone: your label “${answer.label.value.join(', ')}”. The item is back for you to label again.`);
+      },
+      { onNotFound: () => setNotice('Nothing to undo: you have no label left to take back in this project.') },
+    );
+  }, [run, show, project.id]);
+
+  const toggle = useCallback((className: string) => {
+    setSelected((current) =>
+      current.includes(className) ? current.filter((name) => name !== className) : [...current, className],
+    );
+  }, []);
+
+  const choose = useCallback(
+    (className: string) => (project.multiLabel ? toggle(className) : submit(className)),
+    [project.multiLabel, toggle, submit],
+  );
+
+  const submitSelection = useCallback(() => {
+    if (selected.length > 0) submit(project.classes.filter((name) => selected.includes(name)));
+  }, [selected, submit, project.classes]);
+
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      const key = event.key.toLowerCase();
+      if (key === 'u' || key === 'backspace') {
+        event.preventDefault();
+        undo();
+        return;
+      }
+      if (view.kind !== 'item') {
+        if ((key === 'enter' || key === 'n') && (view.kind === 'expired' || view.kind === 'done')) {
+          event.preventDefault();
+          void loadNext();
+        }
+        return;
+      }
+      if (key === 's') {
+        event.preventDefault();
+        skip();
+      } else if (key === 'enter' && project.multiLabel) {
+        event.preventDefault();
+        submitSelection();
+      } else {
+        const className = classByKey.get(key);
+        if (className === undefined) return;
+        event.preventDefault();
+        choose(className);
+      }
+    }
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [view.kind, undo, skip, loadNext, submitSelection, choose, classByKey, project.multiLabel]);
+
+  const reason = served?.reason;
+  return (
+    <section className="labeller" aria-busy={busy}>
+      <div className="labeller-head">
+        <h1>{project.name}</h1>
+        {progress && (
+          <div className="labeller-progress">
+            <progress
+              value={progress.fullyLabelled}
+              max={Math.max(progress.total, 1)}
+              aria-label="Project progress"
+            />
+            <p className="small" data-testid="progress-text">
+              {progress.fullyLabelled} of {progress.total} done · {progress.remaining} left ·{' '}
+              <strong data-testid="my-count">you: {progress.mine}</strong>
+            </p>
+          </div>
+        )}
+      </div>
+
+      <p className="notice" role="status" aria-live="polite">
+        {notice}
+      </p>
+      {failure && (
+        <div className="error-box" role="alert">
+          <p>{failure.message} Your work is kept: retrying sends the same request again.</p>
+          <button type="button" className="button" onClick={failure.retry} autoFocus>
+            Retry
+          </button>
+        </div>
+      )}
+
+      {view.kind === 'loading' && <p className="muted">Loading the next item…</p>}
+
+      {view.kind === 'done' && (
+        <div className="state-box" data-testid="queue-done">
+          <h2>The queue is finished for you</h2>
+          <p>Every item you can label here has its labels, or is held by someone else right now.</p>
+          <div className="actions">
+            <button type="button" className="button" onClick={() => void loadNext()}>
+              Check again (N)
+            </button>
+            <Link className="button secondary" href="/">
+              Back to projects
+            </Link>
+          </div>
+        </div>
+      )}
+
+      {view.kind === 'expired' && (
+        <div className="state-box" data-testid="lease-expired">
+          <h2>This item’s hold ran out</h2>
+          <p>
+            You kept it longer than {project.leaseSeconds} seconds, so it went back to the queue and your label was
+            not saved. Nothing else was lost.
+          </p>
+          <button type="button" className="button" onClick={() => void loadNext()} autoFocus>
+            Next item (N)
+          </button>
+        </div>
+      )}
+
+      {served && (
+        <div className="labelling-area">
+          <figure className="item" data-testid="item" data-item-id={served.item.id} aria-busy={busy}>
+            <ItemView item={served.item} project={project} />
+            <figcaption className="muted small">Item {served.item.externalId}</figcaption>
+          </figure>
+
+          <div className="controls">
+            <div
+              className={project.multiLabel ? 'class-buttons multi' : 'class-buttons'}
+              role="group"
+              aria-label={project.multiLabel ? 'Classes (toggle, then Enter)' : 'Classes'}
+            >
+              {project.classes.map((className, index) => {
+                const key = keys[index];
+                const pressed = selected.includes(className);
+                return (
+                  <button
+                    key={className}
+                    type="button"
+                    className="class-button"
+                    aria-pressed={project.multiLabel ? pressed : undefined}
+                    aria-keyshortcuts={key ?? undefined}
+                    disabled={busy}
+                    onClick={() => choose(className)}
+                  >
+                    {key && <kbd>{key.toUpperCase()}</kbd>}
+                    <span>{className}</span>
+                  </button>
+                );
+              })}
+            </div>
+            <div className="actions">
+              {project.multiLabel && (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy || selected.length === 0}
+                  onClick={submitSelection}
+                  aria-keyshortcuts="Enter"
+                >
+                  <kbd>Enter</kbd> Submit {selected.length > 0 ? `(${selected.length})` : ''}
+                </button>
+              )}
+              <button type="button" className="button secondary" disabled={busy} onClick={skip} aria-keyshortcuts="S">
+                <kbd>S</kbd> Skip
+              </button>
+              <button
+                type="button"
+                className="button secondary"
+                disabled={busy}
+                onClick={undo}
+                aria-keyshortcuts="U Backspace"
+              >
+                <kbd>U</kbd> Undo
+              </button>
+            </div>
+            <p className="why small" data-testid="why">
+              {reason && reason.modelVersion !== null ? (
+                <>
+                  <strong>Why this item?</strong> Model v{reason.modelVersion} ranked it by {reason.strategy ?? 'score'}
+                  {reason.score !== null ? `, score ${reason.score.toFixed(3)}` : ''}.
+                </>
+              ) : (
+                <span className="muted">Served in queue order: no model has ranked it yet.</span>
+              )}
+            </p>
+          </div>
+        </div>
+      )}
+      {view.kind !== 'item' && view.kind !== 'loading' && (
+        <p className="small muted">
+          Press <kbd>U</kbd> to undo your last label.
+        </p>
+      )}
+    </section>
+  );
+}

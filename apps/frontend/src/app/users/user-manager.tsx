@@ -1,0 +1,136 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import type { Role, User } from '@foreman/contracts';
+import { browserApi } from '@/lib/api/client';
+import { isApiError } from '@/lib/api/errors';
+
+function describe(error: unknown): string[] {
+  if (isApiError(error)) return error.problems.length > 0 ? error.problems : [error.message];
+  return ['Something went wrong.'];
+}
+
+export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId: string }) {
+  const [users, setUsers] = useState(initialUsers);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [created, setCreated] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setBusy(true);
+    setProblems([]);
+    setCreated(null);
+    try {
+      const user = await browserApi.createUser({
+        email: String(form.get('email')),
+        displayName: String(form.get('displayName')),
+        role: String(form.get('role')) as Role,
+        password: String(form.get('password')),
+      });
+      setUsers((current) => [...current, user]);
+      setCreated(`${user.displayName} can now sign in as ${user.email}.`);
+      formElement.reset();
+    } catch (error) {
+      setProblems(describe(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function setActive(user: User, active: boolean) {
+    setProblems([]);
+    try {
+      const updated = await browserApi.updateUser(user.id, { active });
+      setUsers((current) => current.map((entry) => (entry.id === updated.id ? updated : entry)));
+    } catch (error) {
+      setProblems(describe(error));
+    }
+  }
+
+  return (
+    <div className="settings-grid">
+      <section className="panel" aria-labelledby="accounts-heading">
+        <h2 id="accounts-heading">Accounts</h2>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <tr key={user.id}>
+                  <td>{user.displayName}</td>
+                  <td>{user.email}</td>
+                  <td>{user.role}</td>
+                  <td>{user.active ? 'active' : 'deactivated'}</td>
+                  <td>
+                    {user.id !== myId && (
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        onClick={() => void setActive(user, !user.active)}
+                        aria-label={`${user.active ? 'Deactivate' : 'Reactivate'} ${user.displayName}`}
+                      >
+                        {user.active ? 'Deactivate' : 'Reactivate'}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section className="panel" aria-labelledby="new-user-heading">
+        <h2 id="new-user-heading">New account</h2>
+        <form className="form" onSubmit={onCreate}>
+          <label>
+            Name
+            <input name="displayName" required maxLength={200} />
+          </label>
+          <label>
+            Email
+            <input name="email" type="email" required autoComplete="off" />
+          </label>
+          <label>
+            Role
+            <select name="role" defaultValue="labeller">
+              <option value="labeller">Labeller</option>
+              <option value="admin">Admin</option>
+            </select>
+          </label>
+          <label>
+            Password <span className="muted">(at least 12 characters)</span>
+            <input name="password" type="password" required minLength={12} autoComplete="new-password" />
+          </label>
+          <button type="submit" className="button" disabled={busy}>
+            Create account
+          </button>
+          {created && (
+            <p className="notice" role="status">
+              {created} Add them to projects from each project’s settings.
+            </p>
+          )}
+        </form>
+      </section>
+      {problems.length > 0 && (
+        <div className="error" role="alert">
+          {problems.map((problem) => (
+            <p key={problem}>{problem}</p>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

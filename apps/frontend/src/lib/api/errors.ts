@@ -1,0 +1,35 @@
+import type { ApiError } from '@foreman/contracts';
+
+/** A failed API call: the HTTP status and the API's error body (status 0 when the network failed). */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiError | null,
+  ) {
+    super(body?.message ?? (status === 0 ? 'The network request failed.' : `Request failed with status ${status}.`));
+    this.name = 'ApiRequestError';
+  }
+
+  /** Worth retrying as is: no answer, or the server or a proxy in front of it failed. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
+
+  /** Field-level problems from a 400, as "field: message" lines. */
+  get problems(): string[] {
+    const details = this.body?.details;
+    if (!Array.isArray(details)) return [];
+    return details.map((detail: unknown) => {
+      if (detail && typeof detail === 'object' && 'message' in detail) {
+        const { path, message } = detail as { path?: unknown; message: unknown };
+        const where = Array.isArray(path) && path.length > 0 ? `${path.join('.')}: ` : '';
+        return `${where}${String(message)}`;
+      }
+      return String(detail);
+    });
+  }
+}
+
+export function isApiError(error: unknown, status?: number): error is ApiRequestError {
+  return error instanceof ApiRequestError && (status === undefined || error.status === status);
+}

@@ -1,0 +1,49 @@
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import type { User } from '@foreman/contracts';
+import { env } from '@/env';
+import { createApiClient, type ApiClient } from './client';
+import { isApiError } from './errors';
+
+/** The API client for server components: calls the API directly, as the signed-in visitor. */
+export async function serverApi(): Promise<ApiClient> {
+  const cookieHeader = (await cookies()).toString();
+  return createApiClient({ baseUrl: env().API_URL, headers: cookieHeader ? { cookie: cookieHeader } : {} });
+}
+
+export function signInPath(returnTo: string): string {
+  return `/sign-in?next=${encodeURIComponent(returnTo)}`;
+}
+
+/** The signed-in user, or null when there is no valid session. */
+export async function currentUser(): Promise<User | null> {
+  try {
+    return (await (await serverApi()).me()).user;
+  } catch (error) {
+    if (isApiError(error, 401)) return null;
+    throw error;
+  }
+}
+
+/** Sends visitors without a session to sign in, coming back to `returnTo` afterwards. */
+export async function requireUser(returnTo: string): Promise<User> {
+  const user = await currentUser();
+  if (!user) redirect(signInPath(returnTo));
+  return user;
+}
+
+export async function requireAdmin(returnTo: string): Promise<User> {
+  const user = await requireUser(returnTo);
+  if (user.role !== 'admin') redirect('/');
+  return user;
+}
+
+/** Runs a server-side API call; a session that expired meanwhile goes back to sign in. */
+export async function orSignIn<T>(returnTo: string, work: (api: ApiClient) => Promise<T>): Promise<T> {
+  try {
+    return await work(await serverApi());
+  } catch (error) {
+    if (isApiError(error, 401)) redirect(signInPath(returnTo));
+    throw error;
+  }
+}
