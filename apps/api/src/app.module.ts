@@ -8,7 +8,10 @@ import { ConfigModule } from './config/config.module';
 import type { ApiConfig } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { LabelsModule } from './modules/labels/labels.module';
+import { OutboxModule } from './modules/outbox/outbox.module';
 import { ProjectAccessModule } from './modules/projects/project-access.module';
+import { QueueModule } from './modules/queue/queue.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +26,9 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         ProjectAccessModule,
+        QueueModule,
+        LabelsModule,
+        OutboxModule,
         HealthModule.forChecks({
           inject: [getDataSourceToken(), EventBus],
           useFactory: (dataSource: DataSource, events: EventBus) => [

@@ -38,3 +38,47 @@ export async function createUserWithSession(
   );
   return { id, email, role, cookie: `${SESSION_COOKIE}=${token}` };
 }
+
+export interface TestProject {
+  id: string;
+  /** Item ids in queue order (highest priority first). */
+  itemIds: number[];
+}
+
+/**
+ * A project with `items` vector items written straight to the database (import has its own tests).
+ * Priorities fall with the item number, so the queue serves items in `itemIds` order.
+ */
+export async function createProjectWithItems(
+  api: TestApi,
+  options: {
+    items: number;
+    classes?: string[];
+    multiLabel?: boolean;
+    labelsPerItem?: number;
+    leaseSeconds?: number;
+  },
+): Promise<TestProject> {
+  const db = api.app.get(DataSource);
+  const labelsPerItem = options.labelsPerItem ?? 1;
+  const [{ id }] = await db.query(
+    `INSERT INTO projects (name, classes, multi_label, input_kind, shape, labels_per_item, lease_seconds)
+     VALUES ($1, $2, $3, 'vector', '{2}', $4, $5) RETURNING id`,
+    [
+      `project ${randomUUID().slice(0, 8)}`,
+      options.classes ?? ['cat', 'dog', 'bird'],
+      options.multiLabel ?? false,
+      labelsPerItem,
+      options.leaseSeconds ?? 600,
+    ],
+  );
+  const rows: { id: number }[] = await db.query(
+    `INSERT INTO items (project_id, external_id, payload, priority, remaining_labels)
+     SELECT $1, 'item-' || n, jsonb_build_object('vector', jsonb_build_array(n, n)), $2 - n, $3
+       FROM generate_series(1, $2) AS n
+     ORDER BY n
+     RETURNING id`,
+    [id, options.items, labelsPerItem],
+  );
+  return { id, itemIds: rows.map((row) => row.id).sort((a, b) => a - b) };
+}

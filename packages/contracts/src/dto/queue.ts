@@ -27,10 +27,14 @@ export const leaseSchema = z.object({
   expiresAt: z.iso.datetime({ offset: true }),
 });
 
+/** Items of a project in three disjoint groups: total = fullyLabelled + inProgress + remaining. */
 export const progressCountsSchema = z.object({
   total: z.number().int().nonnegative(),
+  /** Items with every label they need. */
   fullyLabelled: z.number().int().nonnegative(),
+  /** Items that still need labels and have some already, or are leased right now. */
   inProgress: z.number().int().nonnegative(),
+  /** Items nobody has started yet. */
   remaining: z.number().int().nonnegative(),
   /** Labels this labeller has given in the project. */
   mine: z.number().int().nonnegative(),
@@ -66,6 +70,18 @@ export const labelSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   retractedAt: z.iso.datetime({ offset: true }).nullable(),
 });
+
+/** POST /items/:id/labels: the label (the same one again for a retried request) and the caller's progress. */
+export const submitLabelResponseSchema = z.object({ label: labelSchema, progress: progressCountsSchema });
+
+/** POST /items/:id/skip. */
+export const skipItemResponseSchema = z.object({ progress: progressCountsSchema });
+
+/**
+ * POST /projects/:id/undo and DELETE /labels/:id: the retracted label, and the caller's next item, which
+ * is the retracted item again unless another labeller holds a live lease on it by now.
+ */
+export const retractLabelResponseSchema = z.object({ label: labelSchema, next: nextItemResponseSchema });
 
 export const importRejectionSchema = z.object({ row: z.number().int().positive(), reason: z.string() });
 
@@ -104,6 +120,9 @@ export const progressResponseSchema = z.object({
 
 export const exportFormatSchema = z.enum(['csv', 'json', 'ndjson']);
 
+/** GET /projects/:id/export query; CSV when no format is given. */
+export const exportQuerySchema = z.object({ format: exportFormatSchema.default('csv') });
+
 export const exportRowSchema = z.object({
   itemId: z.number().int().positive(),
   externalId: z.string(),
@@ -132,7 +151,11 @@ export type NextItemResponse = z.infer<typeof nextItemResponseSchema>;
 export type LabelValue = z.infer<typeof labelValueSchema>;
 export type SubmitLabelRequest = z.infer<typeof submitLabelRequestSchema>;
 export type Label = z.infer<typeof labelSchema>;
+export type SubmitLabelResponse = z.infer<typeof submitLabelResponseSchema>;
+export type SkipItemResponse = z.infer<typeof skipItemResponseSchema>;
+export type RetractLabelResponse = z.infer<typeof retractLabelResponseSchema>;
 export type ImportReport = z.infer<typeof importReportSchema>;
 export type ProgressResponse = z.infer<typeof progressResponseSchema>;
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
+export type ExportQuery = z.infer<typeof exportQuerySchema>;
 export type ExportRow = z.infer<typeof exportRowSchema>;

@@ -1,0 +1,48 @@
+import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  submitLabelRequestSchema,
+  type RetractLabelResponse,
+  type SubmitLabelRequest,
+  type SubmitLabelResponse,
+} from '@foreman/contracts';
+import { ZodValidationPipe } from '../../common/zod-validation.pipe';
+import { CurrentUser } from '../auth/auth.decorators';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { IdParamPipe } from '../queue/id-param.pipe';
+import { LabelsService } from './labels.service';
+
+@Controller()
+export class LabelsController {
+  constructor(private readonly labels: LabelsService) {}
+
+  /** 201 with the new label; 200 with the same label when this retries an earlier request. */
+  @Post('items/:itemId/labels')
+  async submit(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('itemId', new IdParamPipe('item')) itemId: number,
+    @Body(new ZodValidationPipe(submitLabelRequestSchema)) body: SubmitLabelRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SubmitLabelResponse> {
+    const { created, ...answer } = await this.labels.submit(user, itemId, body);
+    response.status(created ? 201 : 200);
+    return answer;
+  }
+
+  @Post('projects/:projectId/undo')
+  @HttpCode(200)
+  undo(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('projectId') projectId: string,
+  ): Promise<RetractLabelResponse> {
+    return this.labels.undoLatest(user, projectId);
+  }
+
+  @Delete('labels/:labelId')
+  retract(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('labelId', new IdParamPipe('label')) labelId: number,
+  ): Promise<RetractLabelResponse> {
+    return this.labels.retractById(user, labelId);
+  }
+}

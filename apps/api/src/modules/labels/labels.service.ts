@@ -1,0 +1,197 @@
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import {
+  EVENT_TYPES,
+  buildEvent,
+  type Label,
+  type RetractLabelResponse,
+  type SubmitLabelRequest,
+  type SubmitLabelResponse,
+} from '@foreman/contracts';
+import type { ProjectEntity } from '@foreman/database';
+import { currentCorrelationId } from '@foreman/observability';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { ProjectAccessService } from '../projects/project-access.service';
+import { LeaseRepository } from '../queue/lease.repository';
+import { QueueRepository } from '../queue/queue.repository';
+import { QueueService } from '../queue/queue.service';
+import { normaliseLabelValue } from './label-value';
+import { LabelRepository, SAME_CLIENT_REQUEST, SAME_ITEM_TWICE, type LabelRow } from './label.repository';
+
+export interface SubmitOutcome extends SubmitLabelResponse {
+  /** False when this answers a retried request with the label the first one created. */
+  created: boolean;
+}
+
+/** Submitting and retracting labels. Each change and its event are written in one transaction. */
+@Injectable()
+export class LabelsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccessService,
+    private readonly labels: LabelRepository,
+    private readonly leases: LeaseRepository,
+    private readonly queue: QueueRepository,
+    private readonly queueService: QueueService,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /**
+   * Labels an item the queue served to the caller. Accepted while they hold the lease, or after it expired
+   * as long as the item still needs labels and nobody else holds a live lease on it; otherwise 409 saying
+   * why. A retry with the same clientRequestId answers the label the first request created.
+   */
+  async submit(user: AuthenticatedUser, itemId: number, request: SubmitLabelRequest): Promise<SubmitOutcome> {
+    const project = await this.queueService.projectOfItem(user, itemId);
+    const earlier = await this.labels.findByClientRequestId(user.id, request.clientRequestId);
+    if (earlier) return this.replay(earlier, itemId, request.clientRequestId);
+    const value = normaliseLabelValue(project, request.value);
+
+    let label: LabelRow;
+    try {
+      label = await this.db.transaction(async (tx) => {
+        const state = await this.queue.lockItemState(tx, itemId, user.id);
+        if (state.labellerLabelId !== null) {
+          throw new ConflictException(
+            `you have already labelled item ${itemId} (label ${state.labellerLabelId}); undo it to change it`,
+          );
+        }
+        const holdsLease = state.leaseHolder === user.id;
+        if (!holdsLease) {
+          if (!state.servedToLabeller) {
+            throw new ConflictException(
+              `item ${itemId} was never served to you; ask for items with POST /projects/${project.id}/next`,
+            );
+          }
+          if (state.leaseLive) {
+            throw new ConflictException(`your lease on item ${itemId} expired and another labeller holds it now`);
+          }
+        }
+        if (state.remainingLabels === 0) {
+          throw new ConflictException(
+            `your lease on item ${itemId} expired and the item already has all the labels it needs`,
+          );
+        }
+        const inserted = await this.labels.insertAndCount(tx, {
+          projectId: project.id,
+          itemId,
+          labellerId: user.id,
+          value,
+          clientRequestId: request.clientRequestId,
+        });
+        await this.leases.release(tx, itemId, user.id);
+        await this.outbox.enqueue(
+          tx,
+          buildEvent(
+            EVENT_TYPES.labelSubmitted,
+            project.id,
+            { labelId: inserted.id, itemId, labellerId: user.id, value },
+            currentCorrelationId(),
+          ),
+        );
+        return inserted;
+      });
+    } catch (error) {
+      // A concurrent duplicate of this request (or of this labeller on this item) committed first.
+      const constraint = uniqueViolation(error);
+      if (constraint === SAME_CLIENT_REQUEST) {
+        const first = await this.labels.findByClientRequestId(user.id, request.clientRequestId);
+        if (first) return this.replay(first, itemId, request.clientRequestId);
+      }
+      if (constraint === SAME_ITEM_TWICE) {
+        throw new ConflictException(`you have already labelled item ${itemId}; undo it to change it`);
+      }
+      throw error;
+    }
+    this.relay.wake();
+    return { label: toLabel(label), progress: await this.queue.progressCounts(project.id, user.id), created: true };
+  }
+
+  /** POST /projects/:id/undo: retracts the caller's most recent live label in the project. */
+  async undoLatest(user: AuthenticatedUser, projectId: string): Promise<RetractLabelResponse> {
+    const project = await this.access.getForUser(user, projectId);
+    const latest = await this.labels.findLatestLive(project.id, user.id);
+    if (!latest) throw new NotFoundException(`you have no label to undo in project ${project.id}`);
+    return this.retract(user, project, latest);
+  }
+
+  /** DELETE /labels/:id: retracts one of the caller's own labels; 403 for anyone else's. */
+  async retractById(user: AuthenticatedUser, labelId: number): Promise<RetractLabelResponse> {
+    const label = await this.labels.findById(labelId);
+    const project = label ? await this.access.getForUser(user, label.projectId).catch(() => null) : null;
+    if (!label || !project) throw new NotFoundException(`label ${labelId} not found`);
+    if (label.labellerId !== user.id) throw new ForbiddenException(`label ${labelId} is not yours to retract`);
+    return this.retract(user, project, label);
+  }
+
+  /**
+   * Retracts the label, emits label.retracted.v1 and leases the item straight back to the caller so they
+   * can label it again — unless another labeller holds a live lease on it by now, in which case the item
+   * is back in the queue and the caller gets their next item as usual.
+   */
+  private async retract(
+    user: AuthenticatedUser,
+    project: ProjectEntity,
+    label: LabelRow,
+  ): Promise<RetractLabelResponse> {
+    const { retracted, leased } = await this.db.transaction(async (tx) => {
+      await this.queue.lockItemState(tx, label.itemId, user.id);
+      const retracted = await this.labels.retractAndUncount(tx, label.id);
+      if (!retracted) throw new ConflictException(`label ${label.id} is already retracted`);
+      await this.outbox.enqueue(
+        tx,
+        buildEvent(
+          EVENT_TYPES.labelRetracted,
+          project.id,
+          { labelId: label.id, itemId: label.itemId, labellerId: user.id },
+          currentCorrelationId(),
+        ),
+      );
+      const leased = project.archived
+        ? null
+        : await this.leases.leaseBack(tx, project.id, user.id, label.itemId, project.leaseSeconds);
+      return { retracted, leased };
+    });
+    this.relay.wake();
+    const next = leased
+      ? await this.queueService.answer(project.id, user.id, leased)
+      : project.archived
+        ? { status: 'done' as const, progress: await this.queue.progressCounts(project.id, user.id) }
+        : await this.queueService.nextIn(project, user.id);
+    return { label: toLabel(retracted), next };
+  }
+
+  private async replay(earlier: LabelRow, itemId: number, clientRequestId: string): Promise<SubmitOutcome> {
+    if (earlier.itemId !== itemId) {
+      throw new ConflictException(
+        `clientRequestId "${clientRequestId}" was already used for a label on item ${earlier.itemId}`,
+      );
+    }
+    return {
+      label: toLabel(earlier),
+      progress: await this.queue.progressCounts(earlier.projectId, earlier.labellerId),
+      created: false,
+    };
+  }
+}
+
+export function toLabel(row: LabelRow): Label {
+  return {
+    id: row.id,
+    itemId: row.itemId,
+    labellerId: row.labellerId,
+    value: row.value,
+    createdAt: row.createdAt.toISOString(),
+    retractedAt: row.retractedAt ? row.retractedAt.toISOString() : null,
+  };
+}
+
+/** The constraint a PostgreSQL unique violation (23505) names, if that is what the error is. */
+function uniqueViolation(error: unknown): string | undefined {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
+  return driverError?.code === '23505' ? driverError.constraint : undefined;
+}

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AcquisitionStrategy, ItemPayload } from '@foreman/contracts';
+
+/** An item leased to a labeller, with what the queue knows about why it came next. */
+export interface LeasedItem {
+  leaseId: number;
+  expiresAt: Date;
+  itemId: number;
+  externalId: string;
+  payload: ItemPayload;
+  priority: number;
+  score: number | null;
+  strategy: AcquisitionStrategy | null;
+  modelVersion: number | null;
+}
+
+const LEASED_ITEM_COLUMNS = `
+  c.id AS "leaseId", c.expires_at AS "expiresAt", i.id AS "itemId", i.external_id AS "externalId",
+  i.payload, i.priority, i.score, i.strategy, i.model_version AS "modelVersion"`;
+
+/** How often a claim is retried when the item it locked was leased by a transaction it could not yet see. */
+const CLAIM_ATTEMPTS = 10;
+
+/** Leases: who holds which item until when. Every expiry comes from the database clock. */
+@Injectable()
+export class LeaseRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * The caller's live lease in the project if they hold one (so a page reload gets the same item), else
+   * claims the first item of the queue (priority DESC, id ASC) that still needs labels, that this labeller
+   * has not labelled or skipped, and that nobody holds a live lease on — in one statement. The item row is
+   * locked with SKIP LOCKED, so concurrent claims pass over each other instead of waiting or colliding; an
+   * expired lease on the item is taken over by the same statement. Null when nothing is left for them.
+   */
+  async claimNext(projectId: string, labellerId: string, leaseSeconds: number): Promise<LeasedItem | null> {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const [row] = (await this.db.query(
+        `WITH held AS (
+           SELECT l.id, l.item_id, l.expires_at
+             FROM leases l
+            WHERE l.project_id = $1 AND l.labeller_id = $2 AND l.expires_at > now()
+            ORDER BY l.created_at DESC, l.id DESC
+            LIMIT 1
+         ),
+         candidate AS (
+           SELECT i.id
+             FROM items i
+            WHERE NOT EXISTS (SELECT 1 FROM held)
+              AND i.project_id = $1
+              AND i.remaining_labels > 0
+              AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = i.id AND l.expires_at > now())
+              AND NOT EXISTS (SELECT 1 FROM labels l
+                               WHERE l.item_id = i.id AND l.labeller_id = $2 AND l.retracted_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.item_id = i.id AND s.labeller_id = $2)
+            ORDER BY i.priority DESC, i.id
+            LIMIT 1
+              FOR UPDATE OF i SKIP LOCKED
+         ),
+         claimed AS (
+           INSERT INTO leases AS l (project_id, item_id, labeller_id, expires_at)
+           SELECT $1, candidate.id, $2, now() + make_interval(secs => $3) FROM candidate
+           ON CONFLICT (item_id) DO UPDATE
+              SET id = DEFAULT, labeller_id = EXCLUDED.labeller_id,
+                  created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+            WHERE l.expires_at <= now()
+           RETURNING l.id, l.item_id, l.expires_at
+         ),
+         granted AS (
+           INSERT INTO lease_grants (labeller_id, item_id)
+           SELECT $2, item_id FROM claimed
+           ON CONFLICT DO NOTHING
+         ),
+         chosen AS (
+           SELECT * FROM held UNION ALL SELECT * FROM claimed
+         )
+         SELECT ${LEASED_ITEM_COLUMNS}, (SELECT count(*) FROM candidate)::int AS candidates
+           FROM (SELECT 1) AS one
+           LEFT JOIN chosen c ON true
+           LEFT JOIN items i ON i.id = c.item_id`,
+        [projectId, labellerId, leaseSeconds],
+      )) as (LeasedItem & { candidates: number })[];
+      if (row?.leaseId != null) return withoutCandidates(row);
+      // Nothing to claim, or the one item found was leased by a claim committed after this statement began.
+      if (!row?.candidates) return null;
+    }
+    return null;
+  }
+
+  /**
+   * Leases an item straight back to a labeller (undo), in the caller's transaction, unless someone else
+   * holds a live lease on it. Null in that case.
+   */
+  async leaseBack(
+    tx: EntityManager,
+    projectId: string,
+    labellerId: string,
+    itemId: number,
+    leaseSeconds: number,
+  ): Promise<LeasedItem | null> {
+    const [row] = (await tx.query(
+      `WITH claimed AS (
+         INSERT INTO leases AS l (project_id, item_id, labeller_id, expires_at)
+         VALUES ($1, $3, $2, now() + make_interval(secs => $4))
+         ON CONFLICT (item_id) DO UPDATE
+            SET id = DEFAULT, labeller_id = EXCLUDED.labeller_id,
+                created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+          WHERE l.expires_at <= now() OR l.labeller_id = EXCLUDED.labeller_id
+         RETURNING l.id, l.item_id, l.expires_at
+       ),
+       granted AS (
+         INSERT INTO lease_grants (labeller_id, item_id)
+         SELECT $2, item_id FROM claimed
+         ON CONFLICT DO NOTHING
+       )
+       SELECT ${LEASED_ITEM_COLUMNS} FROM claimed c JOIN items i ON i.id = c.item_id`,
+      [projectId, labellerId, itemId, leaseSeconds],
+    )) as LeasedItem[];
+    return row ?? null;
+  }
+
+  /** Ends the labeller's lease on the item, if they hold one. */
+  async release(tx: EntityManager, itemId: number, labellerId: string): Promise<void> {
+    await tx.query(`DELETE FROM leases WHERE item_id = $1 AND labeller_id = $2`, [itemId, labellerId]);
+  }
+
+  /** Records that the labeller passed on the item: the queue will not offer it to them again. */
+  async recordSkip(tx: EntityManager, itemId: number, labellerId: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO skips (item_id, labeller_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [itemId, labellerId],
+    );
+  }
+}
+
+function withoutCandidates({ candidates: _candidates, ...item }: LeasedItem & { candidates: number }): LeasedItem {
+  return item;
+}

@@ -1,0 +1,27 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import type { NextItemResponse, SkipItemResponse } from '@foreman/contracts';
+import { CurrentUser } from '../auth/auth.decorators';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { IdParamPipe } from './id-param.pipe';
+import { QueueService } from './queue.service';
+
+@Controller()
+export class QueueController {
+  constructor(private readonly queue: QueueService) {}
+
+  /** The caller's next item under a lease (the same one again while their lease is live), or done. */
+  @Post('projects/:projectId/next')
+  @HttpCode(200)
+  next(@CurrentUser() user: AuthenticatedUser, @Param('projectId') projectId: string): Promise<NextItemResponse> {
+    return this.queue.next(user, projectId);
+  }
+
+  @Post('items/:itemId/skip')
+  @HttpCode(200)
+  skip(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('itemId', new IdParamPipe('item')) itemId: number,
+  ): Promise<SkipItemResponse> {
+    return this.queue.skip(user, itemId);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { LeaseRepository } from './lease.repository';
+import { QueueController } from './queue.controller';
+import { QueueRepository } from './queue.repository';
+import { QueueService } from './queue.service';
+
+/** The leased labelling queue: next item, skip, and the progress counts every answer carries. */
+@Module({
+  controllers: [QueueController],
+  providers: [QueueService, QueueRepository, LeaseRepository],
+  exports: [QueueService, QueueRepository, LeaseRepository],
+})
+export class QueueModule {}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ProgressCounts } from '@foreman/contracts';
+
+/** What a labeller's action on an item depends on, read with the item row locked. */
+export interface ItemQueueState {
+  remainingLabels: number;
+  /** Who holds the lease on the item (live or expired but not yet swept), if anyone. */
+  leaseHolder: string | null;
+  leaseLive: boolean;
+  /** Whether the queue has ever served this item to the labeller. */
+  servedToLabeller: boolean;
+  /** The labeller's live label on the item, if any. */
+  labellerLabelId: number | null;
+}
+
+@Injectable()
+export class QueueRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The project an item belongs to, or null for an unknown item. */
+  async findItemProject(itemId: number): Promise<string | null> {
+    const [row] = (await this.db.query(`SELECT project_id AS "projectId" FROM items WHERE id = $1`, [
+      itemId,
+    ])) as { projectId: string }[];
+    return row?.projectId ?? null;
+  }
+
+  /**
+   * Locks the item row (claims lock it too, so nobody is handed the item meanwhile) and reads its state as
+   * seen by this labeller.
+   */
+  async lockItemState(tx: EntityManager, itemId: number, labellerId: string): Promise<ItemQueueState> {
+    const [row] = (await tx.query(
+      `SELECT i.remaining_labels AS "remainingLabels",
+              l.labeller_id AS "leaseHolder",
+              coalesce(l.expires_at > now(), false) AS "leaseLive",
+              EXISTS (SELECT 1 FROM lease_grants g WHERE g.item_id = i.id AND g.labeller_id = $2)
+                AS "servedToLabeller",
+              (SELECT x.id FROM labels x
+                WHERE x.item_id = i.id AND x.labeller_id = $2 AND x.retracted_at IS NULL) AS "labellerLabelId"
+         FROM items i
+         LEFT JOIN leases l ON l.item_id = i.id
+        WHERE i.id = $1
+          FOR UPDATE OF i`,
+      [itemId, labellerId],
+    )) as ItemQueueState[];
+    if (!row) throw new Error(`item ${itemId} vanished`); // items are deleted only with their project
+    return row;
+  }
+
+  /**
+   * The project's items in three disjoint groups, and the labeller's own live labels. One scan of the
+   * project's items plus two index lookups.
+   */
+  async progressCounts(projectId: string, labellerId: string): Promise<ProgressCounts> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
+              count(*) FILTER (WHERE i.remaining_labels > 0 AND i.label_count > 0)::int AS started,
+              (SELECT count(*)::int FROM leases l JOIN items li ON li.id = l.item_id
+                WHERE l.project_id = $1 AND l.expires_at > now()
+                  AND li.label_count = 0 AND li.remaining_labels > 0) AS "leasedUnstarted",
+              (SELECT count(*)::int FROM labels x
+                WHERE x.project_id = $1 AND x.labeller_id = $2 AND x.retracted_at IS NULL) AS mine
+         FROM items i
+        WHERE i.project_id = $1`,
+      [projectId, labellerId],
+    )) as { total: number; fullyLabelled: number; started: number; leasedUnstarted: number; mine: number }[];
+    const { total, fullyLabelled, started, leasedUnstarted, mine } = row!;
+    const inProgress = started + leasedUnstarted;
+    return { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress, mine };
+  }
+}

@@ -1,0 +1,84 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { NextItemResponse, SkipItemResponse } from '@foreman/contracts';
+import type { ProjectEntity } from '@foreman/database';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { ProjectAccessService } from '../projects/project-access.service';
+import { LeaseRepository, type LeasedItem } from './lease.repository';
+import { QueueRepository } from './queue.repository';
+
+/** The labelling queue as a labeller sees it: the next item under a lease, and skipping it. */
+@Injectable()
+export class QueueService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccessService,
+    private readonly leases: LeaseRepository,
+    private readonly queue: QueueRepository,
+  ) {}
+
+  async next(user: AuthenticatedUser, projectId: string): Promise<NextItemResponse> {
+    const project = await this.access.getForUser(user, projectId);
+    return this.nextIn(project, user.id);
+  }
+
+  /** The labeller's next item in a project they may see (their live lease again, if they hold one). */
+  async nextIn(project: ProjectEntity, labellerId: string): Promise<NextItemResponse> {
+    if (project.archived) throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+    const leased = await this.leases.claimNext(project.id, labellerId, project.leaseSeconds);
+    return this.answer(project.id, labellerId, leased);
+  }
+
+  /** A next-item answer for an item already leased (or none: done). */
+  async answer(projectId: string, labellerId: string, leased: LeasedItem | null): Promise<NextItemResponse> {
+    const progress = await this.queue.progressCounts(projectId, labellerId);
+    if (!leased) return { status: 'done', progress };
+    return {
+      status: 'item',
+      item: { id: leased.itemId, externalId: leased.externalId, payload: leased.payload },
+      lease: { id: leased.leaseId, expiresAt: leased.expiresAt.toISOString() },
+      reason: {
+        priority: leased.priority,
+        score: leased.score,
+        strategy: leased.strategy,
+        modelVersion: leased.modelVersion,
+      },
+      progress,
+    };
+  }
+
+  /** The project of an item the caller may see; 404 alike for unknown items and other people's projects. */
+  async projectOfItem(user: AuthenticatedUser, itemId: number): Promise<ProjectEntity> {
+    const projectId = await this.queue.findItemProject(itemId);
+    if (!projectId) throw new NotFoundException(`item ${itemId} not found`);
+    try {
+      return await this.access.getForUser(user, projectId);
+    } catch (error) {
+      if (error instanceof NotFoundException) throw new NotFoundException(`item ${itemId} not found`);
+      throw error;
+    }
+  }
+
+  /**
+   * Releases the caller's lease on the item and records the skip: the item stays in the queue for
+   * everyone else but is not offered to this labeller again.
+   */
+  async skip(user: AuthenticatedUser, itemId: number): Promise<SkipItemResponse> {
+    const project = await this.projectOfItem(user, itemId);
+    await this.db.transaction(async (tx) => {
+      const state = await this.queue.lockItemState(tx, itemId, user.id);
+      if (state.labellerLabelId !== null) {
+        throw new ConflictException(`you have already labelled item ${itemId}; undo that label instead`);
+      }
+      if (!state.servedToLabeller) {
+        throw new ConflictException(
+          `item ${itemId} was never served to you; ask for items with POST /projects/${project.id}/next`,
+        );
+      }
+      await this.leases.recordSkip(tx, itemId, user.id);
+      await this.leases.release(tx, itemId, user.id);
+    });
+    return { progress: await this.queue.progressCounts(project.id, user.id) };
+  }
+}

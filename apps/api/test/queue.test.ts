@@ -1,0 +1,157 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import type { NextItemResponse } from '@foreman/contracts';
+import { nextItemResponseSchema } from '@foreman/contracts';
+import { createProjectWithItems, createUserWithSession, type TestUser } from './fixtures';
+import { startTestApi, type TestApi } from './test-app';
+
+describe('POST /projects/:id/next and POST /items/:id/skip', () => {
+  let api: TestApi;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    db = api.app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const http = () => request(api.app.getHttpServer());
+
+  async function next(user: TestUser, projectId: string): Promise<NextItemResponse> {
+    const response = await http().post(`/projects/${projectId}/next`).set('Cookie', user.cookie).expect(200);
+    return nextItemResponseSchema.parse(response.body);
+  }
+
+  async function nextItemId(user: TestUser, projectId: string): Promise<number> {
+    const answer = await next(user, projectId);
+    if (answer.status !== 'item') throw new Error('expected an item');
+    return answer.item.id;
+  }
+
+  async function label(user: TestUser, itemId: number, value = 'cat') {
+    return http()
+      .post(`/items/${itemId}/labels`)
+      .set('Cookie', user.cookie)
+      .send({ value, clientRequestId: `${user.id}-${itemId}` })
+      .expect(201);
+  }
+
+  it('serves the highest-priority item with its lease (server clock), reason and progress', async () => {
+    const project = await createProjectWithItems(api, { items: 3, leaseSeconds: 120 });
+    await db.query(
+      `UPDATE items SET priority = 50, score = 0.9, strategy = 'entropy', model_version = 4 WHERE id = $1`,
+      [project.itemIds[2]],
+    );
+    const user = await createUserWithSession(api, { projectIds: [project.id] });
+    const before = Date.now();
+    const answer = await next(user, project.id);
+    expect(answer).toMatchObject({
+      status: 'item',
+      item: { id: project.itemIds[2], externalId: 'item-3', payload: { vector: [3, 3] } },
+      reason: { priority: 50, score: 0.9, strategy: 'entropy', modelVersion: 4 },
+      progress: { total: 3, fullyLabelled: 0, inProgress: 1, remaining: 2, mine: 0 },
+    });
+    if (answer.status !== 'item') throw new Error('expected an item');
+    const expiresIn = Date.parse(answer.lease.expiresAt) - before;
+    expect(expiresIn).toBeGreaterThan(110_000);
+    expect(expiresIn).toBeLessThan(130_000);
+  });
+
+  it('returns the same leased item on a page reload', async () => {
+    const project = await createProjectWithItems(api, { items: 5 });
+    const user = await createUserWithSession(api, { projectIds: [project.id] });
+    const first = await next(user, project.id);
+    const again = await next(user, project.id);
+    expect(again).toEqual(first);
+    const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM leases WHERE project_id = $1`, [
+      project.id,
+    ]);
+    expect(count).toBe(1);
+  });
+
+  it('never serves an item someone holds, even when it needs more labels', async () => {
+    const project = await createProjectWithItems(api, { items: 2, labelsPerItem: 3 });
+    const [a, b, c] = await Promise.all(
+      [1, 2, 3].map(() => createUserWithSession(api, { projectIds: [project.id] })),
+    );
+    const itemA = await nextItemId(a!, project.id);
+    const itemB = await nextItemId(b!, project.id);
+    expect(itemA).toBe(project.itemIds[0]);
+    expect(itemB).toBe(project.itemIds[1]);
+    expect((await next(c!, project.id)).status).toBe('done');
+    // Once A has labelled it, the item (still needing two labels) goes to C, but never back to A.
+    await label(a!, itemA);
+    expect(await nextItemId(c!, project.id)).toBe(itemA);
+    expect((await next(a!, project.id)).status).toBe('done');
+  });
+
+  it('returns an expired lease’s item to the queue', async () => {
+    const project = await createProjectWithItems(api, { items: 1, leaseSeconds: 60 });
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => createUserWithSession(api, { projectIds: [project.id] })),
+    );
+    const first = await next(a!, project.id);
+    expect((await next(b!, project.id)).status).toBe('done');
+    // Time passes on the database clock: the lease runs out without anyone sweeping it.
+    await db.query(`UPDATE leases SET expires_at = now() - interval '1 second' WHERE project_id = $1`, [
+      project.id,
+    ]);
+    const taken = await next(b!, project.id);
+    expect(taken.status).toBe('item');
+    if (taken.status !== 'item' || first.status !== 'item') throw new Error('expected items');
+    expect(taken.item.id).toBe(first.item.id);
+    expect(taken.lease.id).not.toBe(first.lease.id);
+    const leases = await db.query(`SELECT labeller_id FROM leases WHERE item_id = $1`, [taken.item.id]);
+    expect(leases).toEqual([{ labeller_id: b!.id }]);
+  });
+
+  it('answers done with the progress counts when everything is labelled', async () => {
+    const project = await createProjectWithItems(api, { items: 2 });
+    const user = await createUserWithSession(api, { projectIds: [project.id] });
+    await label(user, await nextItemId(user, project.id));
+    await label(user, await nextItemId(user, project.id));
+    expect(await next(user, project.id)).toEqual({
+      status: 'done',
+      progress: { total: 2, fullyLabelled: 2, inProgress: 0, remaining: 0, mine: 2 },
+    });
+  });
+
+  it('skip releases the lease: the item is not offered to this labeller again, but is to others', async () => {
+    const project = await createProjectWithItems(api, { items: 2 });
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => createUserWithSession(api, { projectIds: [project.id] })),
+    );
+    const skipped = await nextItemId(a!, project.id);
+    const response = await http().post(`/items/${skipped}/skip`).set('Cookie', a!.cookie).expect(200);
+    expect(response.body).toEqual({
+      progress: { total: 2, fullyLabelled: 0, inProgress: 0, remaining: 2, mine: 0 },
+    });
+    expect(await nextItemId(a!, project.id)).toBe(project.itemIds[1]);
+    expect(await nextItemId(b!, project.id)).toBe(skipped);
+  });
+
+  it('refuses to skip an item the caller was never served', async () => {
+    const project = await createProjectWithItems(api, { items: 1 });
+    const user = await createUserWithSession(api, { projectIds: [project.id] });
+    const response = await http()
+      .post(`/items/${project.itemIds[0]}/skip`)
+      .set('Cookie', user.cookie)
+      .expect(409);
+    expect(response.body.message).toMatch(/never served to you/);
+  });
+
+  it('answers 404 for projects and items the caller may not see, 400 for malformed item ids', async () => {
+    const project = await createProjectWithItems(api, { items: 1 });
+    const outsider = await createUserWithSession(api);
+    await http().post(`/projects/${project.id}/next`).set('Cookie', outsider.cookie).expect(404);
+    await http().post(`/projects/not-a-uuid/next`).set('Cookie', outsider.cookie).expect(404);
+    await http().post(`/items/${project.itemIds[0]}/skip`).set('Cookie', outsider.cookie).expect(404);
+    await http().post(`/items/2147483000/skip`).set('Cookie', outsider.cookie).expect(404);
+    const malformed = await http().post(`/items/1e3/skip`).set('Cookie', outsider.cookie).expect(400);
+    expect(malformed.body.message).toBe('item id must be a positive integer, got "1e3"');
+    await http().post(`/projects/${project.id}/next`).expect(401);
+  });
+});
