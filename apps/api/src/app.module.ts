@@ -12,6 +12,11 @@ import { LabelsModule } from './modules/labels/labels.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { ProjectAccessModule } from './modules/projects/project-access.module';
 import { QueueModule } from './modules/queue/queue.module';
+import { DemoModule } from './modules/demo/demo.module';
+import { ExportModule } from './modules/export/export.module';
+import { ItemsModule } from './modules/items/items.module';
+import { ModelsModule } from './modules/models/models.module';
+import { ProgressModule } from './modules/progress/progress.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +34,11 @@ export class AppModule {
         QueueModule,
         LabelsModule,
         OutboxModule,
+        ItemsModule,
+        ProgressModule,
+        ExportModule,
+        ModelsModule,
+        DemoModule,
         HealthModule.forChecks({
           inject: [getDataSourceToken(), EventBus],
           useFactory: (dataSource: DataSource, events: EventBus) => [

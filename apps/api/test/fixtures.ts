@@ -82,3 +82,32 @@ export async function createProjectWithItems(
   );
   return { id, itemIds: rows.map((row) => row.id).sort((a, b) => a - b) };
 }
+
+/** An empty project written straight to the database; vector projects default to shape [2]. */
+export async function createProject(
+  api: TestApi,
+  options: {
+    inputKind?: 'vector' | 'image' | 'text';
+    shape?: number[] | null;
+    classes?: string[];
+    multiLabel?: boolean;
+    labelsPerItem?: number;
+    name?: string;
+  } = {},
+): Promise<{ id: string }> {
+  const db = api.app.get(DataSource);
+  const inputKind = options.inputKind ?? 'vector';
+  const [{ id }] = await db.query(
+    `INSERT INTO projects (name, classes, multi_label, input_kind, shape, labels_per_item)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [
+      options.name ?? `project ${randomUUID().slice(0, 8)}`,
+      options.classes ?? ['cat', 'dog', 'bird'],
+      options.multiLabel ?? false,
+      inputKind,
+      options.shape !== undefined ? options.shape : inputKind === 'vector' ? [2] : null,
+      options.labelsPerItem ?? 1,
+    ],
+  );
+  return { id };
+}

@@ -21,6 +21,10 @@ export const apiEnvSchema = requireAmqpUrl(
     ...eventTransportSettings,
     /** Apply pending migrations on start (under an advisory lock, so several API instances are safe). */
     RUN_MIGRATIONS: booleanSetting.default(true),
+    /** Create the "Digits (demo)" project (1,797 items) on start when it does not exist yet. */
+    SEED_DEMO: booleanSetting.default(false),
+    /** The demo data file; unset: data/demo/digits.csv.gz of the repository. */
+    DEMO_DATA_PATH: z.string().optional(),
   }),
 );
 

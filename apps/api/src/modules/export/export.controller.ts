@@ -1,0 +1,37 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { exportQuerySchema, type ExportQuery } from '@foreman/contracts';
+import { ZodValidationPipe } from '../../common/zod-validation.pipe';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { ProjectAccessService } from '../projects/project-access.service';
+import { EXPORT_CONTENT_TYPES } from './export-formats';
+import { ExportService } from './export.service';
+
+@Controller('projects/:projectId/export')
+export class ExportController {
+  constructor(
+    private readonly access: ProjectAccessService,
+    private readonly exports: ExportService,
+  ) {}
+
+  /** Every item with its live labels, majority, agreement and latest prediction, streamed. */
+  @Get()
+  @Roles('admin')
+  async export(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('projectId') projectId: string,
+    @Query(new ZodValidationPipe(exportQuerySchema)) query: ExportQuery,
+    @Res() response: Response,
+  ): Promise<void> {
+    const project = await this.access.getForUser(user, projectId);
+    const slug =
+      project.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'project';
+    response.setHeader('Content-Type', EXPORT_CONTENT_TYPES[query.format]);
+    response.setHeader('Content-Disposition', `attachment; filename="${slug}-labels.${query.format}"`);
+    await this.exports.writeTo(project.id, query.format, response);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ItemImportService } from './item-import.service';
+import { ItemRepository } from './item.repository';
+import { ItemsController } from './items.controller';
+
+/** Bulk import of items (JSON array, NDJSON, CSV), streamed and de-duplicated. */
+@Module({
+  controllers: [ItemsController],
+  providers: [ItemImportService, ItemRepository],
+  exports: [ItemImportService],
+})
+export class ItemsModule {}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { ProgressResponse } from '@foreman/contracts';
+
+type ItemCounts = Pick<ProgressResponse, 'total' | 'fullyLabelled' | 'inProgress' | 'remaining' | 'leased'>;
+
+/**
+ * Live (unretracted) labels with the answer normalised (a multi-label set sorted), and per item with
+ * at least two labels: its label count, the count of its most common answer, and that answer when it
+ * is the only most common one (a tie has no majority).
+ */
+const MAJORITY_CTES = `
+  live AS (
+    SELECT l.item_id, l.labeller_id,
+           CASE WHEN cardinality(l.value) = 1 THEN l.value
+                ELSE ARRAY(SELECT v FROM unnest(l.value) AS v ORDER BY v) END AS answer
+      FROM labels l
+     WHERE l.project_id = $1 AND l.retracted_at IS NULL),
+  votes AS (
+    SELECT item_id, answer, count(*)::int AS n FROM live GROUP BY item_id, answer),
+  per_item AS (
+    SELECT item_id, sum(n)::int AS labels, max(n)::int AS top
+      FROM votes GROUP BY item_id HAVING sum(n) >= 2),
+  majority AS (
+    SELECT v.item_id, p.labels, p.top, CASE WHEN count(*) = 1 THEN min(v.answer) END AS answer
+      FROM votes v JOIN per_item p ON p.item_id = v.item_id AND v.n = p.top
+     GROUP BY v.item_id, p.labels, p.top)`;
+
+/** The numbers behind GET /projects/:id/progress; each is one statement over the project's rows. */
+@Injectable()
+export class ProgressRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Items in three disjoint groups, as in the queue's ProgressCounts: fully labelled (no labels still
+   * needed), in progress (some labels, or leased right now), remaining (the rest); and live leases.
+   */
+  async itemCounts(projectId: string): Promise<ItemCounts> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
+              count(*) FILTER (WHERE i.remaining_labels > 0 AND i.label_count > 0)::int AS started,
+              (SELECT count(*)::int FROM leases l JOIN items li ON li.id = l.item_id
+                WHERE l.project_id = $1 AND l.expires_at > now()
+                  AND li.label_count = 0 AND li.remaining_labels > 0) AS "leasedUnstarted",
+              (SELECT count(*)::int FROM leases l WHERE l.project_id = $1 AND l.expires_at > now()) AS leased
+         FROM items i
+        WHERE i.project_id = $1`,
+      [projectId],
+    )) as {
+      total: number;
+      fullyLabelled: number;
+      started: number;
+      leasedUnstarted: number;
+      leased: number;
+    }[];
+    const { total, fullyLabelled, started, leasedUnstarted, leased } = row!;
+    const inProgress = started + leasedUnstarted;
+    return { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress, leased };
+  }
+
+  /**
+   * Per labeller: live labels, and the share of their labels on items with several labels that equal
+   * the item's majority (a tie counts as not agreeing); null when they have none on such items.
+   */
+  async labellers(projectId: string): Promise<ProgressResponse['labellers']> {
+    const rows: {
+      labellerId: string;
+      displayName: string;
+      labels: number;
+      judged: number;
+      agreed: number;
+    }[] = await this.db.query(
+      `WITH ${MAJORITY_CTES},
+         judged AS (
+           SELECT live.labeller_id, count(*)::int AS judged,
+                  count(*) FILTER (WHERE live.answer = m.answer)::int AS agreed
+             FROM live JOIN majority m ON m.item_id = live.item_id
+            GROUP BY live.labeller_id)
+         SELECT c.labeller_id AS "labellerId", u.display_name AS "displayName", c.labels,
+                coalesce(j.judged, 0) AS judged, coalesce(j.agreed, 0) AS agreed
+           FROM (SELECT labeller_id, count(*)::int AS labels FROM live GROUP BY labeller_id) c
+           JOIN users u ON u.id = c.labeller_id
+           LEFT JOIN judged j ON j.labeller_id = c.labeller_id
+          ORDER BY c.labels DESC, u.display_name`,
+      [projectId],
+    );
+    return rows.map(({ labellerId, displayName, labels, judged, agreed }) => ({
+      labellerId,
+      displayName,
+      labels,
+      agreement: judged === 0 ? null : agreed / judged,
+    }));
+  }
+
+  /** Mean, over items with several labels, of the share of labels equal to the most common answer. */
+  async agreement(projectId: string): Promise<number | null> {
+    const [row] = (await this.db.query(
+      `WITH ${MAJORITY_CTES}
+       SELECT avg(top::float8 / labels) AS agreement FROM majority`,
+      [projectId],
+    )) as { agreement: number | null }[];
+    return row?.agreement ?? null;
+  }
+
+  /** Live labels per class, every class of the project in its order (a multi-label set counts each). */
+  async classDistribution(
+    projectId: string,
+    classes: string[],
+  ): Promise<ProgressResponse['classDistribution']> {
+    return this.db.query(
+      `SELECT c.class_name AS "className", count(x.class_name)::int AS count
+         FROM unnest($2::text[]) WITH ORDINALITY AS c (class_name, position)
+         LEFT JOIN (SELECT unnest(value) AS class_name FROM labels
+                     WHERE project_id = $1 AND retracted_at IS NULL) x ON x.class_name = c.class_name
+        GROUP BY c.class_name, c.position
+        ORDER BY c.position`,
+      [projectId, classes],
+    );
+  }
+
+  /**
+   * Live labels per UTC hour, without gaps, from the first hour with labels to the last (at most the
+   * last `maxHours` of them).
+   */
+  async timeline(projectId: string, maxHours: number): Promise<ProgressResponse['timeline']> {
+    const rows: { at: Date; labels: number }[] = await this.db.query(
+      `WITH hours AS (
+         SELECT date_trunc('hour', created_at, 'UTC') AS at, count(*)::int AS labels
+           FROM labels WHERE project_id = $1 AND retracted_at IS NULL GROUP BY 1),
+       bounds AS (
+         SELECT max(at) AS last, greatest(min(at), max(at) - ($2::int - 1) * interval '1 hour') AS first
+           FROM hours)
+       SELECT s.at, coalesce(h.labels, 0) AS labels
+         FROM bounds, generate_series(bounds.first, bounds.last, interval '1 hour') AS s (at)
+         LEFT JOIN hours h ON h.at = s.at
+        ORDER BY s.at`,
+      [projectId, maxHours],
+    );
+    return rows.map(({ at, labels }) => ({ at: at.toISOString(), labels }));
+  }
+}
