@@ -70,7 +70,11 @@ export class LabelRepository {
   /** Marks a live label retracted and gives its item the label back to collect. Null if it was not live. */
   async retractAndUncount(tx: EntityManager, labelId: number): Promise<LabelRow | null> {
     const [row] = (await tx.query(
-      `UPDATE labels SET retracted_at = now() WHERE id = $1 AND retracted_at IS NULL RETURNING ${LABEL_COLUMNS}`,
+      // (wrapped in a SELECT: TypeORM answers a bare UPDATE … RETURNING as [rows, count])
+      `WITH retracted AS (
+         UPDATE labels SET retracted_at = now() WHERE id = $1 AND retracted_at IS NULL RETURNING *
+       )
+       SELECT ${LABEL_COLUMNS} FROM retracted`,
       [labelId],
     )) as LabelRow[];
     if (!row) return null;

@@ -96,9 +96,9 @@ export class LabelsService {
         return inserted;
       });
     } catch (error) {
-      // A concurrent duplicate of this request (or of this labeller on this item) committed first.
+      // A concurrent duplicate of this request may have committed first: then answer what it created.
       const constraint = uniqueViolation(error);
-      if (constraint === SAME_CLIENT_REQUEST) {
+      if (constraint === SAME_CLIENT_REQUEST || error instanceof ConflictException) {
         const first = await this.labels.findByClientRequestId(user.id, request.clientRequestId);
         if (first) return this.replay(first, itemId, request.clientRequestId);
       }
