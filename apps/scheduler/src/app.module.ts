@@ -5,12 +5,16 @@ import { dataSourceOptions, postgresHealthCheck } from '@foreman/database';
 import { EventBus, MessagingModule, messagingOptions } from '@foreman/messaging';
 import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/observability';
 import { SCHEDULER_CONFIG, type SchedulerConfig } from './config/env';
+import { LeasesModule } from './leases/leases.module';
+import { RankingModule } from './ranking/ranking.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: SchedulerConfig): DynamicModule {
     return {
       module: AppModule,
+      // Global, so feature modules can inject SCHEDULER_CONFIG.
+      global: true,
       imports: [
         serviceLoggerModule({ service: 'scheduler', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot({
@@ -30,6 +34,8 @@ export class AppModule {
             events.healthCheck(),
           ],
         }),
+        RankingModule,
+        LeasesModule,
       ],
       providers: [{ provide: SCHEDULER_CONFIG, useValue: config }],
       exports: [SCHEDULER_CONFIG],

@@ -17,6 +17,12 @@ export const schedulerEnvSchema = requireAmqpUrl(
     PORT: portSchema(4200),
     LOG_LEVEL: logLevelSchema,
     DATABASE_URL: postgresUrlSchema,
+    /** How often expired leases are released and labels-per-item quotas are checked. */
+    LEASE_SWEEP_INTERVAL_SECONDS: z.coerce
+      .number({ error: 'expected a number of seconds' })
+      .positive('expected a number of seconds above 0')
+      .max(3600, 'expected at most 3600 seconds')
+      .default(5),
     ...eventTransportSettings,
   }),
 );

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { QuotaRepository } from '../quotas/quota.repository';
+import { QuotaService } from '../quotas/quota.service';
+import { RankingModule } from '../ranking/ranking.module';
+import { LeaseRepository } from './lease.repository';
+import { LeaseSweeperService } from './lease-sweeper.service';
+
+@Module({
+  imports: [RankingModule],
+  providers: [LeaseRepository, LeaseSweeperService, QuotaRepository, QuotaService],
+  exports: [LeaseSweeperService, QuotaService],
+})
+export class LeasesModule {}

@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { schedulerMetrics } from '../metrics/scheduler.metrics';
+import { QuotaRepository } from './quota.repository';
+
+/** PostgreSQL's codes for a serialization failure and a deadlock: the next sweep simply tries again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * Labels-per-item quotas. The API keeps remaining_labels up to date label by label; this repairs whole
+ * projects when that cannot hold: after an admin changes labels_per_item (items already labelled once
+ * need another label, or are done), and once for every project when the scheduler starts.
+ */
+@Injectable()
+export class QuotaService {
+  private readonly logger = new Logger(QuotaService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly quotas: QuotaRepository,
+  ) {}
+
+  /** Reconciles the projects that need it; `all` reconciles every project. Returns the items repaired. */
+  async reconcile(all = false): Promise<number> {
+    const projects = await this.quotas.projectsToReconcile(this.db.manager, all);
+    let repaired = 0;
+    for (const project of projects) {
+      try {
+        // Repeatable read: a label submitted while the counts are taken makes this fail (and retry on the
+        // next sweep) instead of writing a stale count over it.
+        repaired += await this.db.transaction('REPEATABLE READ', async (tx) => {
+          if (!(await this.quotas.tryLockProject(tx, project.projectId))) return 0;
+          return this.quotas.reconcileProject(tx, project);
+        });
+      } catch (error) {
+        if (!RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+        this.logger.debug(`quota reconcile of project ${project.projectId} deferred: ${(error as Error).message}`);
+      }
+    }
+    if (repaired > 0) {
+      schedulerMetrics.quotaRepairs.inc(repaired);
+      this.logger.log(`repaired remaining_labels of ${repaired} items`);
+    }
+    return repaired;
+  }
+}

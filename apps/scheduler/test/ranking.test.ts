@@ -1,0 +1,144 @@
+import { CONSUMER_QUEUES, DEAD_LETTER_REASON_HEADER, EVENT_TYPES, type RankingComputedEvent } from '@foreman/contracts';
+import { RankingService } from '../src/ranking/ranking.service';
+import {
+  createProject,
+  isProcessed,
+  publishRaw,
+  rankByScore,
+  rankingEvent,
+  servingOrder,
+  startTestScheduler,
+  waitFor,
+  type TestScheduler,
+} from './fixtures';
+
+describe('applying rankings to the queue', () => {
+  let scheduler: TestScheduler;
+
+  beforeAll(async () => {
+    scheduler = await startTestScheduler();
+  });
+
+  afterAll(async () => {
+    await scheduler?.close();
+  });
+
+  const publish = (event: ReturnType<typeof rankingEvent>) =>
+    publishRaw(scheduler.channel, EVENT_TYPES.rankingComputed, event);
+
+  const queueUpdate = (projectId: string, modelVersion: number) =>
+    waitFor(`queue.updated for model v${modelVersion}`, () =>
+      scheduler.queueUpdates.find((e) => e.projectId === projectId && e.payload.modelVersion === modelVersion),
+    );
+
+  it('serves items in the order of their scores, and says which model placed each item', async () => {
+    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 6 });
+    const [a, b, c, d, e, f] = itemIds as [number, number, number, number, number, number];
+    // f was labelled to completion after the model scored it; it must not come back.
+    await scheduler.sql.query(`UPDATE items SET remaining_labels = 0, label_count = 1 WHERE id = $1`, [f]);
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual([a, b, c, d, e]);
+
+    // e is not in the ranking: imported after the model scored the pool.
+    const scores = new Map([[a, 0.1], [b, 0.9], [c, 0.5], [d, 0.7], [f, 0.95]]);
+    await publish(rankingEvent(projectId, { modelVersion: 1, strategy: 'margin', items: rankByScore(scores) }));
+
+    const update = await queueUpdate(projectId, 1);
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual([b, d, c, a, e]);
+    expect(update.payload.itemsMoved).toBe(4);
+    expect(update.payload.durationMs).toBeGreaterThanOrEqual(0);
+
+    const { rows } = await scheduler.sql.query(
+      `SELECT id, score, strategy, model_version AS "modelVersion", remaining_labels AS "remaining"
+         FROM items WHERE project_id = $1 ORDER BY id`,
+      [projectId],
+    );
+    expect(rows).toEqual([
+      { id: a, score: 0.1, strategy: 'margin', modelVersion: 1, remaining: 1 },
+      { id: b, score: 0.9, strategy: 'margin', modelVersion: 1, remaining: 1 },
+      { id: c, score: 0.5, strategy: 'margin', modelVersion: 1, remaining: 1 },
+      { id: d, score: 0.7, strategy: 'margin', modelVersion: 1, remaining: 1 },
+      { id: e, score: null, strategy: null, modelVersion: null, remaining: 1 },
+      { id: f, score: null, strategy: null, modelVersion: null, remaining: 0 },
+    ]);
+  });
+
+  it('applies a multi-chunk ranking only once every chunk is in, and ignores an older model version', async () => {
+    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 6 });
+    const v1 = rankByScore(new Map(itemIds.map((id, i) => [id, i]))); // last imported first
+    await publish(rankingEvent(projectId, { modelVersion: 1, items: v1 }));
+    await queueUpdate(projectId, 1);
+    const v1Order = [...itemIds].reverse();
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual(v1Order);
+
+    // Version 3 in two chunks, ranking the items in import order.
+    const v3 = rankByScore(new Map(itemIds.map((id, i) => [id, 10 - i])));
+    const first = rankingEvent(projectId, { modelVersion: 3, chunkIndex: 0, chunkCount: 2, items: v3.slice(0, 3) });
+    const second = rankingEvent(projectId, { modelVersion: 3, chunkIndex: 1, chunkCount: 2, items: v3.slice(3) });
+    await publish(second);
+    await waitFor('the first chunk to be staged', () => isProcessed(scheduler.sql, second.id));
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual(v1Order);
+
+    await publish(first);
+    await queueUpdate(projectId, 3);
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual(itemIds);
+
+    // Version 2 arrives late (out of order): complete, but older than the ranking in place.
+    const late = rankingEvent(projectId, { modelVersion: 2, items: v1 });
+    await publish(late);
+    await waitFor('the late ranking to be handled', () => isProcessed(scheduler.sql, late.id));
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual(itemIds);
+    const { rows } = await scheduler.sql.query(
+      `SELECT DISTINCT model_version AS v FROM items WHERE project_id = $1`,
+      [projectId],
+    );
+    expect(rows).toEqual([{ v: 3 }]);
+    expect(scheduler.queueUpdates.filter((e) => e.projectId === projectId).map((e) => e.payload.modelVersion)).toEqual([1, 3]);
+    // Nothing of the older rankings stays staged.
+    const staged = await scheduler.sql.query(`SELECT 1 FROM ranking_chunks WHERE project_id = $1`, [projectId]);
+    expect(staged.rowCount).toBe(0);
+  });
+
+  it('handles a redelivered chunk once', async () => {
+    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 4 });
+    const rankings = scheduler.app.get(RankingService);
+    const items = rankByScore(new Map(itemIds.map((id, i) => [id, i])));
+    const first = rankingEvent(projectId, { modelVersion: 5, chunkIndex: 0, chunkCount: 2, items: items.slice(0, 2) });
+    const second = rankingEvent(projectId, { modelVersion: 5, chunkIndex: 1, chunkCount: 2, items: items.slice(2) });
+
+    expect(await rankings.receiveChunk(first as RankingComputedEvent)).toEqual({ kind: 'staged', received: 1, chunkCount: 2 });
+    expect(await rankings.receiveChunk(first as RankingComputedEvent)).toEqual({ kind: 'duplicate' });
+    expect(await rankings.receiveChunk(second as RankingComputedEvent)).toMatchObject({ kind: 'applied', itemsRanked: 4 });
+    expect(await rankings.receiveChunk(second as RankingComputedEvent)).toEqual({ kind: 'duplicate' });
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual([...itemIds].reverse());
+  });
+
+  it('keeps the prediction that comes with a ranked item', async () => {
+    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 2 });
+    const rankings = scheduler.app.get(RankingService);
+    const event = rankingEvent(projectId, {
+      modelVersion: 1,
+      items: [
+        { itemId: itemIds[1]!, score: 0.8, rank: 0, predictedClass: 'b', predictedProbability: 0.55 },
+        { itemId: itemIds[0]!, score: 0.2, rank: 1 },
+      ] as RankingComputedEvent['payload']['items'],
+    });
+    await rankings.receiveChunk(event as RankingComputedEvent);
+    const { rows } = await scheduler.sql.query(
+      `SELECT predicted_class AS c, predicted_probability AS p FROM items WHERE project_id = $1 ORDER BY id`,
+      [projectId],
+    );
+    expect(rows).toEqual([{ c: null, p: null }, { c: 'b', p: 0.55 }]);
+  });
+
+  it('dead-letters a malformed ranking with the reason, and leaves the queue alone', async () => {
+    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 3 });
+    const malformed = rankingEvent(projectId, { modelVersion: 1, items: [] });
+    (malformed.payload as { items: unknown }).items = [{ itemId: itemIds[2], score: 'high', rank: 0 }];
+    await publishRaw(scheduler.channel, EVENT_TYPES.rankingComputed, malformed);
+
+    const dead = await waitFor('the dead letter', async () => (await scheduler.channel.get(CONSUMER_QUEUES.scheduler.deadLetterQueue, { noAck: true })) || undefined);
+    expect(JSON.parse(dead.content.toString()).id).toBe(malformed.id);
+    expect(String(dead.properties.headers?.[DEAD_LETTER_REASON_HEADER])).toMatch(/ranking\.computed\.v1: .*payload\.items\.0\.score/);
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual(itemIds);
+  });
+});
