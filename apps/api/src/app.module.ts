@@ -7,11 +7,14 @@ import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/obser
 import { ConfigModule } from './config/config.module';
 import type { ApiConfig } from './config/env';
 import { DatabaseModule } from './database/database.module';
+import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { LabelsModule } from './modules/labels/labels.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { ProjectAccessModule } from './modules/projects/project-access.module';
 import { QueueModule } from './modules/queue/queue.module';
+import { ProjectsModule } from './modules/projects/projects.module';
+import { UsersModule } from './modules/users/users.module';
 import { DemoModule } from './modules/demo/demo.module';
 import { ExportModule } from './modules/export/export.module';
 import { ItemsModule } from './modules/items/items.module';
@@ -34,6 +37,9 @@ export class AppModule {
         QueueModule,
         LabelsModule,
         OutboxModule,
+        UsersModule,
+        ApiTokensModule,
+        ProjectsModule,
         ItemsModule,
         ProgressModule,
         ExportModule,

@@ -12,6 +12,14 @@ import {
 
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 
+/** An unset or empty setting (`ADMIN_PASSWORD=` in a copied .env.example) both mean "not set". */
+const optionalSetting = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** Passwords no production admin account may have, however long (compared case-insensitively). */
+const WEAK_PASSWORD =
+  /^(?:admin|administrator|password|passw0rd|changeme|change-me|foreman|letmein|qwerty|secret|test|default|welcome)[\d!._-]*$|^(.)\1*$|^(?:0123456789|123456789|12345678|1234567890)+$/i;
+
 export const apiEnvSchema = requireAmqpUrl(
   z.object({
     NODE_ENV: nodeEnvSchema,
@@ -21,11 +29,56 @@ export const apiEnvSchema = requireAmqpUrl(
     ...eventTransportSettings,
     /** Apply pending migrations on start (under an advisory lock, so several API instances are safe). */
     RUN_MIGRATIONS: booleanSetting.default(true),
+    /** The first admin, created on start when no user has this email; never overwritten afterwards. */
+    ADMIN_EMAIL: optionalSetting(z.email('expected an email address').max(320)),
+    ADMIN_PASSWORD: optionalSetting(
+      z.string().min(12, 'expected a password of at least 12 characters').max(1024),
+    ),
+    /** How long a sign-in lasts. */
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(24),
+    /** Mark the session cookie Secure (HTTPS only). Only turn off for plain-HTTP set-ups. */
+    COOKIE_SECURE: booleanSetting.default(true),
+    /** Sign-in attempts per minute for one client address and email (the address alone gets 10×). */
+    SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(5),
+    /**
+     * Reverse proxies in front of the API whose X-Forwarded-For is trusted (Express `trust proxy` hop
+     * count), so rate limits see the client's address rather than the proxy's. 0: none.
+     */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Create the "Digits (demo)" project (1,797 items) on start when it does not exist yet. */
     SEED_DEMO: booleanSetting.default(false),
     /** The demo data file; unset: data/demo/digits.csv.gz of the repository. */
     DEMO_DATA_PATH: z.string().optional(),
   }),
+).superRefine(
+  (config, ctx) => {
+    if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
+      const missing = config.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'set ADMIN_EMAIL and ADMIN_PASSWORD together (the first admin account)',
+      });
+    }
+    const password = config.ADMIN_PASSWORD;
+    if (config.NODE_ENV === 'production' && typeof password === 'string') {
+      const localPart =
+        typeof config.ADMIN_EMAIL === 'string' ? config.ADMIN_EMAIL.split('@')[0]?.toLowerCase() : undefined;
+      if (WEAK_PASSWORD.test(password) || (localPart && password.toLowerCase().includes(localPart))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ADMIN_PASSWORD'],
+          message: 'too easy to guess for production; use a long random password',
+        });
+      }
+    }
+    // Runs even when other settings are bad, so one message lists every problem.
+  },
+  { when: () => true },
 );
 
 export type ApiConfig = z.infer<typeof apiEnvSchema>;

@@ -68,8 +68,14 @@ export const createProjectRequestSchema = z
   .strict()
   .superRefine(requireShapeForVectors);
 
-/** Every field optional; the merged result is validated again as a whole. */
-export const updateProjectRequestSchema = z.object(projectFields).partial().strict();
+/**
+ * Every field optional; the merged result is validated again as a whole. An archived project stays
+ * readable but leaves labellers' project lists.
+ */
+export const updateProjectRequestSchema = z
+  .object({ ...projectFields, archived: z.boolean() })
+  .partial()
+  .strict();
 
 export const projectSchema = z.object({
   id: z.uuid(),

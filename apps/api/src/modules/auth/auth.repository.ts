@@ -15,9 +15,9 @@ export class AuthRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The active user behind a live (unexpired, unrevoked) session, by the hash of its token. */
-  async findSessionOwner(tokenHash: string): Promise<CredentialOwner | null> {
-    const rows: CredentialOwner[] = await this.db.query(
-      `SELECT u.id, u.email, u.display_name AS "displayName", u.role
+  async findSessionOwner(tokenHash: string): Promise<(CredentialOwner & { sessionId: string }) | null> {
+    const rows: (CredentialOwner & { sessionId: string })[] = await this.db.query(
+      `SELECT u.id, u.email, u.display_name AS "displayName", u.role, s.id AS "sessionId"
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [tokenHash],
@@ -35,5 +35,30 @@ export class AuthRepository {
       [tokenHash],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * A new session for the user, valid for `ttlHours`; the user's expired and revoked sessions are
+   * cleared out at the same time so the table does not grow without end.
+   */
+  async createSession(userId: string, tokenHash: string, ttlHours: number): Promise<Date> {
+    await this.db.query(
+      `DELETE FROM sessions WHERE user_id = $1 AND (expires_at <= now() OR revoked_at IS NOT NULL)`,
+      [userId],
+    );
+    const rows: { expiresAt: Date }[] = await this.db.query(
+      `INSERT INTO sessions (user_id, token_hash, expires_at)
+       VALUES ($1, $2, now() + make_interval(secs => $3::double precision * 3600))
+       RETURNING expires_at AS "expiresAt"`,
+      [userId, tokenHash, ttlHours],
+    );
+    return rows[0]!.expiresAt;
+  }
+
+  async revokeSession(tokenHash: string): Promise<void> {
+    await this.db.query(
+      `UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`,
+      [tokenHash],
+    );
   }
 }

@@ -8,4 +8,6 @@ export interface AuthenticatedUser {
   role: Role;
   /** How the caller proved who they are. */
   via: 'session' | 'api-token';
+  /** The session's id when `via` is 'session'. */
+  sessionId?: string;
 }

@@ -1,0 +1,64 @@
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { SignInRequest, User } from '@foreman/contracts';
+import { API_CONFIG, type ApiConfig } from '../../config/env';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersRepository } from '../users/users.repository';
+import { toUser } from '../users/users.service';
+import { AuthRepository } from './auth.repository';
+import { hashSecretToken, newSecretToken } from './secret-token';
+
+export interface SignedIn {
+  user: User;
+  /** The session token for the cookie; the database keeps only its hash. */
+  token: string;
+  expiresAt: Date;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly auth: AuthRepository,
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  /**
+   * An unknown email and a wrong password get the same answer after the same argon2 work, so neither
+   * the message nor the time tells whether an account exists. Whether an account is deactivated is
+   * only said to someone who knows its password.
+   */
+  async signIn({ email, password }: SignInRequest): Promise<SignedIn> {
+    const account = await this.users.findCredentials(email);
+    const matches = await this.passwords.verify(account?.passwordHash ?? null, password);
+    if (!account || !matches) throw new UnauthorizedException('wrong email or password');
+    if (!account.active) {
+      throw new ForbiddenException('this account has been deactivated; ask an admin to reactivate it');
+    }
+    const token = newSecretToken();
+    const expiresAt = await this.auth.createSession(
+      account.id,
+      hashSecretToken(token),
+      this.config.SESSION_TTL_HOURS,
+    );
+    const { passwordHash: _hash, ...user } = account;
+    return { user: toUser(user), token, expiresAt };
+  }
+
+  /** Ends the session behind this cookie value, if any; signing out twice is not an error. */
+  async signOut(sessionToken: string | undefined): Promise<void> {
+    if (sessionToken) await this.auth.revokeSession(hashSecretToken(sessionToken));
+  }
+
+  async me(userId: string): Promise<User> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new NotFoundException('your account no longer exists');
+    return toUser(user);
+  }
+}

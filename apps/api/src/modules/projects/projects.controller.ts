@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import {
+  createProjectRequestSchema,
+  projectSchema,
+  updateProjectRequestSchema,
+  type Project,
+  type UpdateProjectRequest,
+} from '@foreman/contracts';
+import { ApiErrorResponses, ApiJsonBody, ApiJsonResponse } from '../../common/openapi';
+import { ZodValidationPipe } from '../../common/zod-validation.pipe';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import type { ProjectSettings } from './projects.repository';
+import { ProjectsService } from './projects.service';
+
+@ApiTags('projects')
+@ApiErrorResponses([401, 'not signed in'])
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get()
+  @ApiJsonResponse(
+    200,
+    "admins: every project; labellers: the live projects they're members of",
+    z.array(projectSchema),
+  )
+  list(@CurrentUser() caller: AuthenticatedUser): Promise<Project[]> {
+    return this.projects.list(caller);
+  }
+
+  @Get(':id')
+  @ApiJsonResponse(200, 'the project', projectSchema)
+  @ApiErrorResponses([404, 'no such project, or the caller is not a member'])
+  get(@CurrentUser() caller: AuthenticatedUser, @Param('id') id: string): Promise<Project> {
+    return this.projects.get(caller, id);
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiJsonBody(createProjectRequestSchema)
+  @ApiJsonResponse(201, 'the new project, defaults filled in', projectSchema)
+  @ApiErrorResponses([400, 'a field is invalid (named in the message and details)'], [403, 'not an admin'])
+  create(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body(new ZodValidationPipe(createProjectRequestSchema)) body: ProjectSettings,
+  ): Promise<Project> {
+    return this.projects.create(caller, body);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiJsonBody(updateProjectRequestSchema)
+  @ApiJsonResponse(200, 'the updated project', projectSchema)
+  @ApiErrorResponses(
+    [400, 'a field, or the project as changed, is invalid (named in the message and details)'],
+    [403, 'not an admin'],
+    [404, 'no such project'],
+    [409, "the change contradicts the project's items or labels (e.g. removing a class in use)"],
+  )
+  update(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(updateProjectRequestSchema)) body: UpdateProjectRequest,
+  ): Promise<Project> {
+    return this.projects.update(caller, id, body);
+  }
+}

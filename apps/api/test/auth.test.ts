@@ -1,0 +1,179 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createAccount, createAdmin, sessionCookieFrom } from './accounts-fixtures';
+import type { TestUser } from './fixtures';
+import { startTestApi, type TestApi } from './test-app';
+
+describe('sign-in, sessions and sign-out', () => {
+  let api: TestApi;
+  let admin: TestUser;
+  const http = () => request(api.app.getHttpServer());
+
+  beforeAll(async () => {
+    api = await startTestApi({ SESSION_TTL_HOURS: '8' });
+    admin = await createAdmin(api);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('signs in with email and password and sets an httpOnly, SameSite=Lax, Secure session cookie', async () => {
+    const account = await createAccount(api, admin);
+    const response = await http()
+      .post('/auth/sign-in')
+      .send({ email: account.email.toUpperCase(), password: account.password })
+      .expect(200);
+
+    expect(response.body).toEqual({ user: account.user });
+    const setCookie = String(response.headers['set-cookie']);
+    expect(setCookie).toMatch(/^foreman_session=[\w-]{40,};/);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Lax');
+    expect(setCookie).toContain('Secure');
+    const expires = Date.parse(/Expires=([^;]+)/.exec(setCookie)![1]!);
+    expect(Math.abs(expires - (Date.now() + 8 * 3600_000))).toBeLessThan(60_000);
+
+    const me = await http().get('/auth/me').set('Cookie', sessionCookieFrom(response)).expect(200);
+    expect(me.body).toEqual({ user: account.user });
+  });
+
+  it('answers a wrong password and an unknown email alike, after the same password-hashing work', async () => {
+    const user = await createAccount(api, admin);
+    const attempt = async (email: string) => {
+      const started = process.hrtime.bigint();
+      const response = await http().post('/auth/sign-in').send({ email, password: 'not the password' });
+      return { response, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+    };
+    const wrongPassword = [await attempt(user.email), await attempt(user.email), await attempt(user.email)];
+    const unknownEmail = [
+      await attempt('nobody@example.org'),
+      await attempt('nobody@example.org'),
+      await attempt('nobody@example.org'),
+    ];
+
+    for (const { response } of [...wrongPassword, ...unknownEmail]) {
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'wrong email or password',
+      });
+      expect(response.headers['set-cookie']).toBeUndefined();
+    }
+    // Without the dummy-hash check an unknown email answers in a small fraction of the time.
+    const median = (runs: { ms: number }[]) => runs.map((run) => run.ms).sort((a, b) => a - b)[1]!;
+    expect(median(unknownEmail)).toBeGreaterThan(median(wrongPassword) * 0.4);
+  });
+
+  it('signs out: 204, the cookie is cleared and the session no longer works', async () => {
+    const user = await createAccount(api, admin);
+    const signIn = await http().post('/auth/sign-in').send({ email: user.email, password: user.password });
+    const cookie = sessionCookieFrom(signIn);
+
+    const signOut = await http().post('/auth/sign-out').set('Cookie', cookie).expect(204);
+    expect(String(signOut.headers['set-cookie'])).toMatch(/^foreman_session=;.*Expires=Thu, 01 Jan 1970/);
+
+    const me = await http().get('/auth/me').set('Cookie', cookie).expect(401);
+    expect(me.body.message).toBe('your session has expired; sign in again');
+    const db = api.app.get(DataSource);
+    const [session] = await db.query(`SELECT revoked_at FROM sessions WHERE user_id = $1`, [user.id]);
+    expect(session.revoked_at).toBeInstanceOf(Date);
+    // Signing out again (or without a session) is harmless.
+    await http().post('/auth/sign-out').set('Cookie', cookie).expect(204);
+  });
+
+  it('rejects an expired session', async () => {
+    const user = await createAccount(api, admin);
+    const signIn = await http().post('/auth/sign-in').send({ email: user.email, password: user.password });
+    const cookie = sessionCookieFrom(signIn);
+    await http().get('/auth/me').set('Cookie', cookie).expect(200);
+
+    await api.app
+      .get(DataSource)
+      .query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.id]);
+
+    const me = await http().get('/auth/me').set('Cookie', cookie).expect(401);
+    expect(me.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'your session has expired; sign in again',
+    });
+  });
+
+  it('keeps deactivated users out: their sessions end and they cannot sign in', async () => {
+    const user = await createAccount(api, admin);
+    const signIn = await http().post('/auth/sign-in').send({ email: user.email, password: user.password });
+    const cookie = sessionCookieFrom(signIn);
+
+    await http().patch(`/users/${user.id}`).set('Cookie', admin.cookie).send({ active: false }).expect(200);
+
+    await http().get('/auth/me').set('Cookie', cookie).expect(401);
+    const again = await http()
+      .post('/auth/sign-in')
+      .send({ email: user.email, password: user.password })
+      .expect(403);
+    expect(again.body.message).toBe('this account has been deactivated; ask an admin to reactivate it');
+    expect(again.headers['set-cookie']).toBeUndefined();
+    // Only someone who knows the password learns that the account exists.
+    const guess = await http().post('/auth/sign-in').send({ email: user.email, password: 'a wrong guess' });
+    expect(guess.status).toBe(401);
+    expect(guess.body.message).toBe('wrong email or password');
+
+    await http().patch(`/users/${user.id}`).set('Cookie', admin.cookie).send({ active: true }).expect(200);
+    await http().post('/auth/sign-in').send({ email: user.email, password: user.password }).expect(200);
+  });
+
+  it('asks for sign-in on /auth/me without a session, and names a malformed body field', async () => {
+    const anonymous = await http().get('/auth/me').expect(401);
+    expect(anonymous.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'sign in first' });
+
+    const bad = await http().post('/auth/sign-in').send({ email: 'not-an-email', password: '' }).expect(400);
+    expect(bad.body.details.map((issue: { field: string }) => issue.field).sort()).toEqual([
+      'email',
+      'password',
+    ]);
+  });
+
+  it('throttles sign-in after repeated failures with 429 in the one error shape, per email', async () => {
+    const user = await createAccount(api, admin);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      await http()
+        .post('/auth/sign-in')
+        .send({ email: user.email, password: `guess ${attempt}` })
+        .expect(401);
+    }
+    const throttled = await http().post('/auth/sign-in').send({ email: user.email, password: user.password });
+    expect(throttled.status).toBe(429);
+    expect(throttled.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.stringMatching(/^too many sign-in attempts; try again in \d+ seconds$/),
+    });
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+    expect(throttled.headers['set-cookie']).toBeUndefined();
+
+    // Another account from the same address is not locked out by it.
+    const other = await createAccount(api, admin);
+    await http().post('/auth/sign-in').send({ email: other.email, password: other.password }).expect(200);
+  });
+});
+
+describe('session cookie without Secure', () => {
+  it('leaves Secure off when COOKIE_SECURE=false (plain-HTTP set-ups)', async () => {
+    const api = await startTestApi({ COOKIE_SECURE: 'false' });
+    try {
+      const admin = await createAdmin(api);
+      const user = await createAccount(api, admin);
+      const response = await request(api.app.getHttpServer())
+        .post('/auth/sign-in')
+        .send({ email: user.email, password: user.password })
+        .expect(200);
+      const setCookie = String(response.headers['set-cookie']);
+      expect(setCookie).toContain('HttpOnly');
+      expect(setCookie).not.toContain('Secure');
+    } finally {
+      await api.close();
+    }
+  });
+});
