@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EVENT_TYPES, buildEvent, type ImportReport } from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
+import { currentCorrelationId } from '@foreman/observability';
 import { readCsv } from './csv-reader';
 import { IMPORT_BATCH_SIZE, MAX_REPORTED_REJECTIONS } from './import-limits';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { ItemRepository } from './item.repository';
 import { createRowValidator, vectorLength, type ItemCandidate } from './item-row-validator';
 import { readJsonArray, readNdjson } from './json-readers';
@@ -24,6 +26,7 @@ export class ItemImportService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly items: ItemRepository,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   importFile(
@@ -89,9 +92,14 @@ export class ItemImportService {
 
     if (report.inserted > 0) {
       const totalItems = await this.items.countItems(db, project.id);
-      await this.items.enqueueEvent(
+      await this.outbox.enqueue(
         db,
-        buildEvent(EVENT_TYPES.itemsImported, project.id, { inserted: report.inserted, totalItems }),
+        buildEvent(
+          EVENT_TYPES.itemsImported,
+          project.id,
+          { inserted: report.inserted, totalItems },
+          currentCorrelationId(),
+        ),
       );
     }
     return report;

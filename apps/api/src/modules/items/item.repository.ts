@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { DomainEvent } from '@foreman/contracts';
 import type { ItemCandidate } from './item-row-validator';
 
 @Injectable()
@@ -40,14 +39,5 @@ export class ItemRepository {
       [projectId],
     );
     return rows[0]?.total ?? 0;
-  }
-
-  /** Queues an event in the caller's transaction; the outbox relay publishes it after commit. */
-  async enqueueEvent(db: EntityManager, event: DomainEvent): Promise<void> {
-    await db.query(`INSERT INTO outbox (event_id, event_type, envelope) VALUES ($1, $2, $3)`, [
-      event.id,
-      event.type,
-      JSON.stringify(event),
-    ]);
   }
 }
