@@ -16,9 +16,21 @@ const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 
 const optionalSetting = <S extends z.ZodType>(schema: S) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-/** Passwords no production admin account may have, however long (compared case-insensitively). */
-const WEAK_PASSWORD =
-  /^(?:admin|administrator|password|passw0rd|changeme|change-me|foreman|letmein|qwerty|secret|test|default|welcome)[\d!._-]*$|^(.)\1*$|^(?:0123456789|123456789|12345678|1234567890)+$/i;
+/** Words that make up the passwords people try first; one of them plus digits or symbols is no better. */
+const COMMON_PASSWORD =
+  /^(?:admin|administrator|password|passw0rd|changeme|change-me|foreman|letmein|qwerty|qwertyuiop|secret|test|default|welcome|abcdefghijkl)[\d\W_]*$/;
+
+/** Whether a production admin password is too easy to guess, however long it is. */
+function isGuessable(password: string, email: string | undefined): boolean {
+  const lower = password.toLowerCase();
+  const localPart = email?.split('@')[0]?.toLowerCase();
+  return (
+    COMMON_PASSWORD.test(lower) ||
+    /^\d+$/.test(password) ||
+    new Set(lower).size < 5 ||
+    (localPart !== undefined && localPart.length >= 3 && lower.includes(localPart))
+  );
+}
 
 export const apiEnvSchema = requireAmqpUrl(
   z.object({
@@ -65,10 +77,9 @@ export const apiEnvSchema = requireAmqpUrl(
       });
     }
     const password = config.ADMIN_PASSWORD;
+    const email = typeof config.ADMIN_EMAIL === 'string' ? config.ADMIN_EMAIL : undefined;
     if (config.NODE_ENV === 'production' && typeof password === 'string') {
-      const localPart =
-        typeof config.ADMIN_EMAIL === 'string' ? config.ADMIN_EMAIL.split('@')[0]?.toLowerCase() : undefined;
-      if (WEAK_PASSWORD.test(password) || (localPart && password.toLowerCase().includes(localPart))) {
+      if (isGuessable(password, email)) {
         ctx.addIssue({
           code: 'custom',
           path: ['ADMIN_PASSWORD'],

@@ -1,0 +1,47 @@
+import request from 'supertest';
+import { startTestApi, type TestApi } from './test-app';
+
+describe('OpenAPI at /docs', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('serves the interactive docs without signing in', async () => {
+    const response = await request(api.app.getHttpServer()).get('/docs').expect(200);
+    expect(response.text).toContain('swagger-ui');
+  });
+
+  it('describes bodies from the contracts schemas the routes validate with', async () => {
+    const { body: document } = await request(api.app.getHttpServer()).get('/docs-json').expect(200);
+    const json = 'application/json';
+
+    const signIn = document.paths['/auth/sign-in'].post;
+    expect(signIn.requestBody.content[json].schema).toMatchObject({
+      type: 'object',
+      required: ['email', 'password'],
+      properties: { email: { type: 'string', format: 'email' }, password: { type: 'string' } },
+    });
+    expect(Object.keys(signIn.responses).sort()).toEqual(['200', '400', '401', '403', '429']);
+    expect(signIn.responses['429'].content[json].schema.required).toEqual(['statusCode', 'error', 'message']);
+
+    const createProject = document.paths['/projects'].post.requestBody.content[json].schema;
+    expect(createProject.properties.classes).toMatchObject({ type: 'array', minItems: 2 });
+    expect(createProject.properties.labelsPerItem).toMatchObject({ type: 'integer', default: 1 });
+    expect(createProject.required).toEqual(['name', 'classes']);
+
+    expect(document.paths['/projects/{id}/members/{userId}'].put).toBeDefined();
+    expect(document.paths['/api-tokens'].post.responses['201'].content[json].schema.required).toContain(
+      'token',
+    );
+    expect(document.components.securitySchemes).toMatchObject({
+      session: { type: 'apiKey', in: 'cookie', name: 'foreman_session' },
+      'api-token': { type: 'http', scheme: 'bearer' },
+    });
+  });
+});
