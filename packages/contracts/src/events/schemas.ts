@@ -61,6 +61,10 @@ export const rankedItemSchema = z.object({
   score: z.number().finite(),
   /** Position in the ranking after shuffling: 0 is served first. */
   rank: z.number().int().nonnegative(),
+  /** The model's most likely class for the item, for exports and the admin view (optional). */
+  predictedClass: z.string().optional(),
+  /** The model's probability of predictedClass (optional). */
+  predictedProbability: z.number().min(0).max(1).optional(),
 });
 
 export const rankingComputedEventSchema = envelopeSchema(
