@@ -46,8 +46,8 @@ export async function startEmbeddedPostgres(options: {
   // later starts the directory must still be that user's (a copied or restored data dir may not be).
   const ids = isRoot ? postgresUserIds() : null;
   if (ids) {
-    makeReachable(options.dataDir, databaseDir, ids);
     chownSync(databaseDir, ...ids);
+    makeReachable(options.dataDir, databaseDir, ids);
   }
 
   const server = new EmbeddedPostgres({

@@ -12,7 +12,7 @@ import { persistentSecret } from './secrets';
 import { startServiceWorker, type ServiceSpec, type ServiceWorker } from './service-workers';
 import { startSite, stopLeftoverSite, type Site } from './site';
 
-type Database = Pick<EmbeddedDatabase, 'url' | 'stop'>;
+type Database = Pick<EmbeddedDatabase, 'url' | 'stop'> & { embedded: boolean };
 
 /** Everything started so far, stopped in reverse: site, services, then PostgreSQL. */
 class RunningSystem {
@@ -31,13 +31,13 @@ class RunningSystem {
       return new Promise<never>(() => undefined);
     }
     this.stopping = true;
-    if (!this.database) process.exit(code); // nothing started yet
+    const database = await this.database?.catch(() => null);
+    if (!database) process.exit(code); // nothing started
     console.log('\nForeman is stopping:');
     try {
       if (this.site) await step('site', () => this.site!.stop());
       for (const service of this.services) await step(service.name, () => service.stop());
-      const database = await this.database?.catch(() => null);
-      if (database) await step('PostgreSQL', () => database.stop());
+      if (database.embedded) await step('PostgreSQL', () => database.stop());
       console.log('Foreman stopped.');
     } catch (error) {
       console.error(`Foreman did not stop cleanly: ${(error as Error).message}`);
@@ -62,7 +62,7 @@ async function main(system: RunningSystem): Promise<void> {
   await assertPortsFree(portClaims(config));
 
   system.database = embedded
-    ? step(
+    ? step<Database>(
         `embedded PostgreSQL on port ${config.EMBEDDED_POSTGRES_PORT} (data in ${config.DATA_DIR})`,
         async () => {
           const database = await startEmbeddedPostgres({
@@ -77,11 +77,11 @@ async function main(system: RunningSystem): Promise<void> {
             );
             void system.stop(1);
           });
-          return database;
+          return { ...database, embedded: true };
         },
       )
-    : Promise.resolve({ url: config.DATABASE_URL!, stop: async () => undefined });
-  const database = await system.database;
+    : Promise.resolve({ url: config.DATABASE_URL!, stop: async () => undefined, embedded: false });
+  const database: Database = await system.database;
   if (system.isStopping) return;
 
   await step('database migrations', () => runMigrations(database.url));

@@ -1,0 +1,173 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NextItemResponse } from '@foreman/contracts';
+import { ApiSession, digitsOracle, eventually } from './support/api-client';
+import {
+  freePorts,
+  postgresProcessesOn,
+  startLauncher,
+  type LauncherPorts,
+  type RunningLauncher,
+} from './support/launcher-process';
+
+type ServedItem = Extract<NextItemResponse, { status: 'item' }>;
+
+/**
+ * The start command from a fresh data directory, as a new user runs it: embedded PostgreSQL, in-process
+ * events, the digits demo and the site; then a second start on the same data.
+ */
+describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
+  jest.setTimeout(180_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'foreman-launcher-'));
+  const trueClass = digitsOracle();
+  let ports: LauncherPorts;
+  let launcher: RunningLauncher | null = null;
+
+  const settings = () => ({
+    DATA_DIR: dataDir,
+    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
+    API_PORT: String(ports.api),
+    TRAINER_PORT: String(ports.trainer),
+    SCHEDULER_PORT: String(ports.scheduler),
+    FRONTEND_PORT: String(ports.frontend),
+    START_FRONTEND: 'true',
+  });
+  const apiUrl = () => `http://127.0.0.1:${ports.api}`;
+
+  beforeAll(async () => {
+    ports = await freePorts();
+  });
+
+  afterAll(async () => {
+    await launcher?.stop('SIGINT');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let projectId: string;
+  let labelled: number[] = [];
+  let adminPassword: string;
+
+  it('starts everything, serves the site and prints how to sign in', async () => {
+    launcher = await startLauncher(settings());
+    const output = launcher.output();
+    expect(output).toMatch(/✓ embedded PostgreSQL/);
+    expect(output).toMatch(/✓ api on port/);
+    expect(output).toMatch(/✓ trainer on port/);
+    expect(output).toMatch(/✓ scheduler on port/);
+    expect(output).toMatch(/✓ site on port/);
+    expect(output).toContain(`http://localhost:${ports.frontend}`);
+    console.log(
+      `start command to site answering: ${launcher.secondsToReady.toFixed(1)} s ` +
+        `(the launcher printed ${launcher.reportedSeconds} s; fresh data directory)`,
+    );
+
+    const site = await fetch(`http://127.0.0.1:${ports.frontend}/`);
+    expect(site.status).toBe(200);
+    // The site reaches the API it was started with (its /api proxy answers with the API's 401).
+    const proxied = await fetch(`http://127.0.0.1:${ports.frontend}/api/auth/me`);
+    expect(proxied.status).toBe(401);
+    adminPassword = launcher.adminPassword;
+  });
+
+  it('signs the admin in and labels 30 demo digits, served in import order before any model', async () => {
+    const api = await ApiSession.signIn(apiUrl(), launcher!.adminEmail, adminPassword);
+    const demo = await eventually('the "Digits (demo)" project', async () =>
+      (await api.projects()).find((project) => project.name === 'Digits (demo)'),
+    );
+    projectId = demo.id;
+    expect((await api.progress(projectId)).total).toBe(1797);
+
+    labelled = await labelWithOracle(api, projectId, 30);
+    // No model yet: the queue serves items in import order (ids ascending).
+    expect(labelled).toEqual([...labelled].sort((a, b) => a - b));
+    expect((await api.progress(projectId)).fullyLabelled).toBe(30);
+  });
+
+  it('trains a model on those labels, and the queue order changes', async () => {
+    const api = await ApiSession.signIn(apiUrl(), launcher!.adminEmail, adminPassword);
+    const models = await eventually(
+      'a model version after 30 labels',
+      async () => {
+        const versions = await api.models(projectId);
+        return versions.length > 0 ? versions : null;
+      },
+      60_000,
+    );
+    expect(models[0]!.labelCount).toBeGreaterThanOrEqual(10);
+
+    // The scheduler applies the trained model's ranking; the next answer then says which model ranked it.
+    const ranked = await eventually(
+      'an item ranked by a model version',
+      async () => {
+        const next = await api.next(projectId);
+        if (next.status !== 'item') throw new Error('the queue is empty');
+        if (next.reason.modelVersion !== null) return next;
+        // Not ranked yet: label it (an oracle labeller keeps working meanwhile) and ask again.
+        await api.label(next.item.id, trueClass(next.item.externalId), next.lease.id);
+        labelled.push(next.item.id);
+        return null;
+      },
+      60_000,
+    );
+    expect(ranked.reason.modelVersion).toBeGreaterThanOrEqual(1);
+
+    // Served order now differs from import order: the next items are not simply the lowest ids left.
+    const served = await labelWithOracle(api, projectId, 10, ranked);
+    const importOrder = lowestUnlabelled(new Set(labelled), Math.min(...labelled), served.length);
+    expect(served).not.toEqual(importOrder);
+    labelled.push(...served);
+  });
+
+  it('stops on Ctrl-C with PostgreSQL shut down, and a second start finds the labels', async () => {
+    const code = await launcher!.stop('SIGINT');
+    expect({ code, output: launcher!.output() }).toMatchObject({ code: 0 });
+    expect(launcher!.output()).toMatch(/✓ PostgreSQL/);
+    expect(launcher!.output()).toMatch(/Foreman stopped\./);
+    expect(postgresProcessesOn(dataDir)).toEqual([]);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    launcher = await startLauncher({ ...settings(), START_FRONTEND: 'false' });
+    expect(launcher.output()).not.toMatch(/creating a new database cluster/);
+    expect(launcher.adminPassword).toBe(adminPassword);
+    console.log(`second start (same data, no site): ${launcher.secondsToReady.toFixed(1)} s`);
+
+    const api = await ApiSession.signIn(apiUrl(), launcher.adminEmail, adminPassword);
+    const projects = (await api.projects()).filter((project) => project.name === 'Digits (demo)');
+    expect(projects).toHaveLength(1); // not seeded twice
+    const progress = await api.progress(projectId);
+    expect(progress.total).toBe(1797);
+    expect(progress.fullyLabelled).toBe(labelled.length);
+    expect(progress.labellers.find((labeller) => labeller.labels > 0)?.labels).toBe(labelled.length);
+    expect((await api.models(projectId)).length).toBeGreaterThan(0);
+
+    expect(await launcher.stop('SIGTERM')).toBe(0);
+    launcher = null;
+    expect(postgresProcessesOn(dataDir)).toEqual([]);
+  });
+
+  /** Labels `count` items with their true class, starting from `first` if given; returns the item ids. */
+  async function labelWithOracle(
+    api: ApiSession,
+    project: string,
+    count: number,
+    first?: ServedItem,
+  ): Promise<number[]> {
+    const ids: number[] = [];
+    let next: NextItemResponse = first ?? (await api.next(project));
+    while (ids.length < count) {
+      if (next.status !== 'item') throw new Error(`the queue ran out after ${ids.length} items`);
+      await api.label(next.item.id, trueClass(next.item.externalId), next.lease.id);
+      ids.push(next.item.id);
+      if (ids.length < count) next = await api.next(project);
+    }
+    return ids;
+  }
+});
+
+/** The demo's item ids are consecutive in import order from `firstId`; the `count` lowest not in `done`. */
+function lowestUnlabelled(done: Set<number>, firstId: number, count: number): number[] {
+  const result: number[] = [];
+  for (let id = firstId; result.length < count; id++) if (!done.has(id)) result.push(id);
+  return result;
+}

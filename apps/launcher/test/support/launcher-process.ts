@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../../../..');
+const LAUNCHER_MAIN = join(REPO_ROOT, 'apps/launcher/dist/main.js');
+
+export interface LauncherPorts {
+  postgres: number;
+  api: number;
+  trainer: number;
+  scheduler: number;
+  frontend: number;
+}
+
+/** Ports nothing listens on right now (the OS hands out a fresh one each time). */
+export async function freePorts(): Promise<LauncherPorts> {
+  const ports: number[] = [];
+  const servers = await Promise.all(
+    Array.from({ length: 5 }, () => {
+      const server = createServer();
+      return new Promise<typeof server>((done) => server.listen(0, () => done(server)));
+    }),
+  );
+  for (const server of servers) {
+    ports.push((server.address() as { port: number }).port);
+    await new Promise((done) => server.close(done));
+  }
+  const [postgres, api, trainer, scheduler, frontend] = ports as [number, number, number, number, number];
+  return { postgres, api, trainer, scheduler, frontend };
+}
+
+export interface RunningLauncher {
+  process: ChildProcess;
+  /** Seconds from spawning the command to the "ready" line (the site, when started, answers by then). */
+  secondsToReady: number;
+  /** What the launcher itself printed as its start time. */
+  reportedSeconds: number;
+  adminEmail: string;
+  adminPassword: string;
+  output(): string;
+  /** Sends `signal` and waits for the exit; resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Runs the start command (node apps/launcher/dist/main.js, what `pnpm start` runs after its build) with
+ * only the given settings, and waits for its "ready" line.
+ */
+export async function startLauncher(
+  settings: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<RunningLauncher> {
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, [LAUNCHER_MAIN], {
+    cwd: REPO_ROOT,
+    // Only what a person's shell would have, so DATABASE_URL / AMQP_URL from the test's own environment
+    // never leak in.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'warn',
+      ...settings,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+
+  const ready = await new Promise<RegExpMatchArray>((done, fail) => {
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      // Stop what it started before failing, so nothing outlives the test.
+      child.kill('SIGINT');
+      void exited.then(() =>
+        fail(new Error(`the launcher was not ready within ${timeoutMs / 1000} s; its output:\n${output}`)),
+      );
+    }, timeoutMs);
+    const poll = setInterval(() => {
+      const match = /Foreman is ready in ([\d.]+) s/.exec(output);
+      if (match) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        done(match);
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      fail(new Error(`the launcher exited with code ${code} before it was ready; its output:\n${output}`));
+    });
+  });
+  const secondsToReady = (Date.now() - startedAt) / 1000;
+  const signIn = /sign in as (\S+) with password (\S+)/.exec(output);
+  if (!signIn) throw new Error(`the ready message does not say how to sign in:\n${output}`);
+
+  return {
+    process: child,
+    secondsToReady,
+    reportedSeconds: Number(ready[1]),
+    adminEmail: signIn[1]!,
+    adminPassword: signIn[2]!,
+    output: () => output,
+    stop: async (signal = 'SIGINT') => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** PostgreSQL servers still running on this data directory (there must be none after a stop). */
+export function postgresProcessesOn(dataDir: string): string[] {
+  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  return lines.filter(
+    (line) => line.includes('postgres') && line.includes(`-D ${join(dataDir, 'postgres')}`),
+  );
+}
