@@ -118,30 +118,26 @@ export class RankingRepository {
       [projectId, modelVersion],
     )) as { top: number }[];
 
-    // One row per open ranked item, with its current priority to count what moves. The first chunk
-    // to name an item wins, should the trainer ever send one twice.
+    // One big join and one big update follow: let them hash in memory rather than spill to disk.
+    await tx.query(`SET LOCAL work_mem = '256MB'`);
+    // The ranking as rows, analysed so the planner hashes instead of probing items once per row. No key:
+    // should the trainer ever name an item twice, the update below takes one of the two.
     await tx.query(`
       CREATE TEMPORARY TABLE ranking_apply (
-        item_id integer PRIMARY KEY,
+        item_id integer NOT NULL,
         priority double precision NOT NULL,
         score double precision NOT NULL,
         strategy text NOT NULL,
         predicted_class text,
-        predicted_probability double precision,
-        old_priority double precision NOT NULL
+        predicted_probability double precision
       ) ON COMMIT DROP`);
     await tx.query(
       `INSERT INTO ranking_apply
-       SELECT u.item_id, $3::double precision - u.rank, u.score, c.strategy,
-              u.predicted_class, u.predicted_probability, i.priority
+       SELECT u.item_id, $3::double precision - u.rank, u.score, c.strategy, u.predicted_class, u.predicted_probability
          FROM ranking_chunks c
         CROSS JOIN LATERAL unnest(c.item_ids, c.ranks, c.scores, c.predicted_classes, c.predicted_probabilities)
               AS u(item_id, rank, score, predicted_class, predicted_probability)
-         JOIN items i ON i.id = u.item_id
-        WHERE c.project_id = $1 AND c.model_version = $2
-          AND i.project_id = $1 AND i.remaining_labels > 0
-        ORDER BY c.chunk_index
-       ON CONFLICT (item_id) DO NOTHING`,
+        WHERE c.project_id = $1 AND c.model_version = $2`,
       [projectId, modelVersion, top?.top ?? 0],
     );
     await tx.query(`ANALYZE ranking_apply`);
@@ -155,17 +151,18 @@ export class RankingRepository {
       [projectId],
     )) as [unknown, number];
 
+    // `before` is read with the statement's snapshot: the priority each item had, to count what moved.
     const [counts] = (await tx.query(
       `WITH updated AS (
          UPDATE items i
-            SET priority = r.priority, score = r.score, strategy = r.strategy, model_version = $1,
+            SET priority = r.priority, score = r.score, strategy = r.strategy, model_version = $2,
                 predicted_class = r.predicted_class, predicted_probability = r.predicted_probability
-           FROM ranking_apply r
-          WHERE i.id = r.item_id AND i.remaining_labels > 0
-         RETURNING r.priority <> r.old_priority AS moved
+           FROM ranking_apply r JOIN items before ON before.id = r.item_id
+          WHERE i.id = r.item_id AND i.project_id = $1 AND i.remaining_labels > 0
+         RETURNING r.priority <> before.priority AS moved
        )
        SELECT count(*)::int AS ranked, count(*) FILTER (WHERE moved)::int AS moved FROM updated`,
-      [modelVersion],
+      [projectId, modelVersion],
     )) as { ranked: number; moved: number }[];
 
     await tx.query(`DELETE FROM ranking_chunks WHERE project_id = $1 AND model_version <= $2`, [

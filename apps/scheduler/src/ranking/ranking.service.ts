@@ -27,6 +27,8 @@ type RankedItemWithPrediction = RankedItem & {
 @Injectable()
 export class RankingService {
   private readonly logger = new Logger(RankingService.name);
+  /** The tail of each project's chain of chunks in this process (see `oneAtATime`). */
+  private readonly projectTails = new Map<string, Promise<unknown>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -35,7 +37,26 @@ export class RankingService {
   ) {}
 
   /** Handles one ranking.computed chunk; resolves once its effects are committed (then it may be acked). */
-  async receiveChunk(event: RankingComputedEvent): Promise<ChunkOutcome> {
+  receiveChunk(event: RankingComputedEvent): Promise<ChunkOutcome> {
+    return this.oneAtATime(event.projectId, () => this.handleChunk(event));
+  }
+
+  /**
+   * Chunks of one project wait their turn here rather than on the database lock, each holding a pooled
+   * connection: with prefetch, a long apply would otherwise starve the pool (and time out other work).
+   * The advisory lock still serialises several scheduler instances.
+   */
+  private oneAtATime<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.projectTails.get(projectId) ?? Promise.resolve()).then(work);
+    const tail = run.catch(() => undefined);
+    this.projectTails.set(projectId, tail);
+    void tail.then(() => {
+      if (this.projectTails.get(projectId) === tail) this.projectTails.delete(projectId);
+    });
+    return run;
+  }
+
+  private async handleChunk(event: RankingComputedEvent): Promise<ChunkOutcome> {
     const { projectId } = event;
     const { modelVersion, chunkIndex, chunkCount, strategy } = event.payload;
     let applyStarted = 0;
