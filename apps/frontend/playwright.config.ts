@@ -1,12 +1,22 @@
 import { defineConfig } from '@playwright/test';
 
-const port = Number(process.env.FRONTEND_TEST_PORT ?? 3100);
-
+/**
+ * Browser tests against the real system: e2e/global-setup.ts starts PostgreSQL-backed API, trainer,
+ * scheduler and `next start` on free ports and hands the site's address over as E2E_BASE_URL.
+ */
 export default defineConfig({
   testDir: './e2e',
+  globalSetup: './e2e/global-setup.ts',
+  // The tests share one system and one story (admin sets up, labellers label, admin watches): one worker.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: '.reports/playwright.json' }]],
+  outputDir: 'test-results/artifacts',
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 1280, height: 800 },
+    trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -19,11 +29,5 @@ export default defineConfig({
         '--disable-quic',
       ],
     },
-  },
-  webServer: {
-    command: `next start --port ${port} --hostname 127.0.0.1`,
-    url: `http://127.0.0.1:${port}`,
-    reuseExistingServer: false,
-    timeout: 60_000,
   },
 });

@@ -5,13 +5,14 @@ import type {
   CreateUserRequest,
   CreatedApiToken,
   ImportReport,
-  Label,
   LabelValue,
   ModelVersion,
   NextItemResponse,
-  ProgressCounts,
   ProgressResponse,
   Project,
+  RetractLabelResponse,
+  SkipItemResponse,
+  SubmitLabelResponse,
   UpdateProjectRequest,
   UpdateUserRequest,
   User,
@@ -22,16 +23,6 @@ export interface ClientOptions {
   /** '/api' in the browser (the Next proxy); the API's own URL on the server. */
   baseUrl: string;
   headers?: Record<string, string>;
-}
-
-export interface SubmitLabelResponse {
-  label: Label;
-  progress: ProgressCounts;
-}
-
-export interface UndoResponse {
-  label: Label;
-  next: NextItemResponse;
 }
 
 /** The typed API client, one method per endpoint of the REST contract. */
@@ -86,8 +77,8 @@ export function createApiClient({ baseUrl, headers = {} }: ClientOptions) {
     next: (id: string) => call<NextItemResponse>('POST', `${project(id)}/next`),
     submitLabel: (itemId: number, value: LabelValue, clientRequestId: string, leaseId?: number) =>
       call<SubmitLabelResponse>('POST', `/items/${itemId}/labels`, { value, clientRequestId, leaseId }),
-    skip: (itemId: number) => call<{ progress: ProgressCounts }>('POST', `/items/${itemId}/skip`),
-    undo: (id: string) => call<UndoResponse>('POST', `${project(id)}/undo`),
+    skip: (itemId: number) => call<SkipItemResponse>('POST', `/items/${itemId}/skip`),
+    undo: (id: string) => call<RetractLabelResponse>('POST', `${project(id)}/undo`),
 
     progress: (id: string) => call<ProgressResponse>('GET', `${project(id)}/progress`),
     models: (id: string) => call<ModelVersion[]>('GET', `${project(id)}/models`),

@@ -21,8 +21,8 @@ export class ApiRequestError extends Error {
     if (!Array.isArray(details)) return [];
     return details.map((detail: unknown) => {
       if (detail && typeof detail === 'object' && 'message' in detail) {
-        const { path, message } = detail as { path?: unknown; message: unknown };
-        const where = Array.isArray(path) && path.length > 0 ? `${path.join('.')}: ` : '';
+        const { field, message } = detail as { field?: unknown; message: unknown };
+        const where = typeof field === 'string' && field !== '(root)' ? `${field}: ` : '';
         return `${where}${String(message)}`;
       }
       return String(detail);

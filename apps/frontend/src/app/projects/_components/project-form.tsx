@@ -115,7 +115,7 @@ export function ProjectForm({ project }: { project?: Project }) {
         <textarea name="description" defaultValue={initial.description} rows={2} maxLength={5000} />
       </label>
       <label>
-        Classes <span className="muted">(one per line or comma-separated; the order sets the keys 1–9, 0, then letters)</span>
+        Classes <span className="muted">(one per line or comma-separated; the order sets the keys 1–9, 0, then letters, unless every class is a single key like 0–9)</span>
         <textarea name="classes" defaultValue={initial.classes.join('\n')} rows={4} required />
       </label>
       <fieldset>

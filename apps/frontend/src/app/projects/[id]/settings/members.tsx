@@ -20,19 +20,25 @@ export function Members({
   const [busyId, setBusyId] = useState<string | null>(null);
   const candidates = users.filter((user) => user.active || memberIds.has(user.id));
 
+  function setMember(userId: string, member: boolean) {
+    setMemberIds((current) => {
+      const next = new Set(current);
+      if (member) next.add(userId);
+      else next.delete(userId);
+      return next;
+    });
+  }
+
+  /** Shown at once, undone if the API refuses. */
   async function toggle(user: User, member: boolean) {
+    setMember(user.id, member);
     setBusyId(user.id);
     setError(null);
     try {
       if (member) await browserApi.addMember(projectId, user.id);
       else await browserApi.removeMember(projectId, user.id);
-      setMemberIds((current) => {
-        const next = new Set(current);
-        if (member) next.add(user.id);
-        else next.delete(user.id);
-        return next;
-      });
     } catch (caught) {
+      setMember(user.id, !member);
       setError(isApiError(caught) ? caught.message : 'Could not change the membership.');
     } finally {
       setBusyId(null);

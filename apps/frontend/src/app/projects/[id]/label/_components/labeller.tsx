@@ -17,7 +17,7 @@ type View =
   | { kind: 'loading' }
   | { kind: 'item'; served: Served }
   | { kind: 'done' }
-  | { kind: 'expired' };
+  | { kind: 'expired'; message: string };
 
 interface Failure {
   message: string;
@@ -81,7 +81,7 @@ export function Labeller({ project }: { project: Project }) {
           options.onUnauthorized?.();
           goSignIn();
         } else if (isApiError(error, 409)) {
-          setView({ kind: 'expired' });
+          setView({ kind: 'expired', message: error.message });
         } else if (isApiError(error, 404) && options.onNotFound) {
           options.onNotFound();
         } else {
@@ -287,10 +287,10 @@ export function Labeller({ project }: { project: Project }) {
 
       {view.kind === 'expired' && (
         <div className="state-box" data-testid="lease-expired">
-          <h2>This item’s hold ran out</h2>
+          <h2>This item is no longer yours to label</h2>
           <p>
-            You kept it longer than {project.leaseSeconds} seconds, so it went back to the queue and your label was
-            not saved. Nothing else was lost.
+            Items are held for you for {project.leaseSeconds} seconds; after that they go back to the queue. The
+            server said: <q>{view.message}</q>. Nothing else was lost.
           </p>
           <button type="button" className="button" onClick={() => void loadNext()} autoFocus>
             Next item (N)
@@ -300,7 +300,9 @@ export function Labeller({ project }: { project: Project }) {
 
       {served && (
         <div className="labelling-area">
-          <figure className="item" data-testid="item" data-item-id={served.item.id} aria-busy={busy}>
+          <figure className="item" data-testid="item"
+            data-item-id={served.item.id}
+            data-external-id={served.item.externalId} aria-busy={busy}>
             <ItemView item={served.item} project={project} />
             <figcaption className="muted small">Item {served.item.externalId}</figcaption>
           </figure>

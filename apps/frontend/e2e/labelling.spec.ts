@@ -1,0 +1,190 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { writeDigitsCsv, type DigitsFile } from './support/digits';
+import { percentile, shownItem, signedInPage, waitForItemOtherThan } from './support/pages';
+import { ADMIN } from './support/system';
+
+/**
+ * One story on the real system: an admin sets up a digits project, two labellers label it by keyboard
+ * at the same time, and the admin watches progress and the model on the dashboard, then exports.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const FRONTEND_DIR = path.resolve(__dirname, '..');
+const SCREENSHOTS = path.join(FRONTEND_DIR, 'test-results', 'screenshots');
+const REPORTS = path.join(FRONTEND_DIR, '.reports');
+const ITEMS = 150;
+const TIMED_LABELS = 50;
+const GRACE_LABELS = 20;
+const LABELLERS = [
+  { name: 'Ada Lovelace', email: 'ada@e2e.test', password: 'ada-labeller-password' },
+  { name: 'Grace Hopper', email: 'grace@e2e.test', password: 'grace-labeller-password' },
+] as const;
+
+let digits: DigitsFile;
+let projectId = '';
+
+/** Presses the true class of the item shown and waits for the next one; returns [labelled, next]. */
+async function labelShownItem(page: Page): Promise<[string, string | null]> {
+  const current = await shownItem(page);
+  if (!current) throw new Error('no item shown');
+  const truth = digits.truth.get(current);
+  if (truth === undefined) throw new Error(`unknown item ${current}`);
+  await page.keyboard.press(truth);
+  return [current, await waitForItemOtherThan(page, current)];
+}
+
+test('an admin creates labellers and a project, adds them, and imports a CSV', async ({ browser }) => {
+  digits = writeDigitsCsv(ITEMS, path.join(FRONTEND_DIR, 'test-results', 'data'));
+  const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
+
+  await page.getByRole('link', { name: 'Labellers' }).click();
+  for (const labeller of LABELLERS) {
+    await page.getByLabel('Name').fill(labeller.name);
+    await page.getByLabel('Email').fill(labeller.email);
+    await page.getByLabel(/^Password/).fill(labeller.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('cell', { name: labeller.email })).toBeVisible();
+  }
+
+  await page.goto('/projects/new');
+  await page.getByLabel('Name').fill('Digits e2e');
+  await page.getByLabel(/^Classes/).fill('0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+  await expect(page.getByLabel(/^Display shape/)).toHaveValue('8x8');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]+\/settings\?created=1/);
+  projectId = /\/projects\/([0-9a-f-]+)\/settings/.exec(page.url())?.[1] ?? '';
+
+  for (const labeller of LABELLERS) {
+    const checkbox = page.getByRole('checkbox', { name: new RegExp(labeller.name) });
+    await checkbox.check();
+    await expect(checkbox).toBeChecked();
+  }
+
+  await page.getByLabel('File').setInputFiles(digits.path);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('import-report')).toContainText(`${ITEMS} items imported of ${ITEMS} received`);
+  await context.close();
+});
+
+test('two labellers label digits by keyboard in parallel; undo and skip work; the dashboard follows', async ({ browser }) => {
+  test.setTimeout(240_000); // generous for a busy 2-core machine; about 30 s when it is idle
+  const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  await admin.page.goto(`/projects/${projectId}`);
+  await expect(admin.page.getByTestId('stat-labels')).toHaveText('0');
+
+  const [ada, grace] = await Promise.all([
+    signedInPage(browser, LABELLERS[0].email, LABELLERS[0].password),
+    signedInPage(browser, LABELLERS[1].email, LABELLERS[1].password),
+  ]);
+  await Promise.all([ada.page.goto(`/projects/${projectId}/label`), grace.page.goto(`/projects/${projectId}/label`)]);
+  await expect(ada.page.getByTestId('item')).toBeVisible();
+  await expect(grace.page.getByTestId('item')).toBeVisible();
+
+  // Every item each labeller was shown, and what the other was holding at that moment.
+  const held = { ada: new Set<string>(), grace: new Set<string>() };
+  const clashes: string[] = [];
+  async function labelMany(who: 'ada' | 'grace', page: Page, count: number, thinkMs: number) {
+    const other = who === 'ada' ? grace.page : ada.page;
+    for (let index = 0; index < count; index += 1) {
+      const current = await shownItem(page);
+      if (current === null) break;
+      held[who].add(current);
+      if ((await shownItem(other)) === current) clashes.push(current);
+      await page.waitForTimeout(thinkMs); // a person looks at the digit before pressing
+      await labelShownItem(page);
+    }
+  }
+
+  // The dashboard, polling on its own, must show the label count moving while the labellers work.
+  const seenCounts = new Set<string>();
+  let labelling = true;
+  const watching = (async () => {
+    while (labelling) {
+      seenCounts.add((await admin.page.getByTestId('stat-labels').textContent()) ?? '');
+      await admin.page.waitForTimeout(250);
+    }
+  })();
+  await Promise.all([labelMany('ada', ada.page, TIMED_LABELS, 120), labelMany('grace', grace.page, GRACE_LABELS, 200)]);
+  labelling = false;
+  await watching;
+
+  expect(clashes).toEqual([]);
+  expect([...held.ada].filter((id) => held.grace.has(id))).toEqual([]);
+  const moving = [...seenCounts].map(Number).filter((n) => n > 0 && n < TIMED_LABELS + GRACE_LABELS);
+  expect(moving.length, `dashboard counts seen while labelling: ${[...seenCounts].join(', ')}`).toBeGreaterThan(0);
+  await expect(admin.page.getByTestId('stat-labels')).toHaveText(String(TIMED_LABELS + GRACE_LABELS));
+  await expect(ada.page.getByTestId('my-count')).toHaveText(`you: ${TIMED_LABELS}`);
+
+  // Undo brings back exactly the item just labelled, to be labelled again.
+  const [labelled, next] = await labelShownItem(ada.page);
+  expect(next).not.toBe(labelled);
+  await ada.page.keyboard.press('u');
+  await expect(ada.page.getByTestId('item')).toHaveAttribute('data-external-id', labelled);
+  await expect(ada.page.getByRole('status').filter({ hasText: 'Undone' })).toBeVisible();
+  await labelShownItem(ada.page);
+  // Backspace undoes too.
+  const [again] = await labelShownItem(ada.page);
+  await ada.page.keyboard.press('Backspace');
+  await expect(ada.page.getByTestId('item')).toHaveAttribute('data-external-id', again);
+  await labelShownItem(ada.page);
+
+  // Skip: a different item comes, and the skipped one is not offered to this labeller again.
+  const skipped = await shownItem(ada.page);
+  await ada.page.keyboard.press('s');
+  const afterSkip = await waitForItemOtherThan(ada.page, skipped);
+  expect(afterSkip).not.toBe(skipped);
+  for (let index = 0; index < 5; index += 1) {
+    const [, shown] = await labelShownItem(ada.page);
+    expect(shown).not.toBe(skipped);
+  }
+
+  // Key press to next item on screen, measured by the page itself (User Timing).
+  const durations = await ada.page.evaluate(() =>
+    performance.getEntriesByName('foreman:label-to-next-item').map((entry) => entry.duration),
+  );
+  const timed = durations.slice(0, TIMED_LABELS).sort((a, b) => a - b);
+  expect(timed.length).toBe(TIMED_LABELS);
+  const result = {
+    measure: 'class key pressed -> next item painted, in the browser',
+    labels: timed.length,
+    p50Ms: Math.round(percentile(timed, 50) * 10) / 10,
+    p95Ms: Math.round(percentile(timed, 95) * 10) / 10,
+    maxMs: Math.round((timed[timed.length - 1] ?? NaN) * 10) / 10,
+    concurrentLabellers: 2,
+  };
+  console.log(`label -> next item over ${result.labels} labels: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms`);
+  mkdirSync(REPORTS, { recursive: true });
+  writeFileSync(path.join(REPORTS, 'label-latency.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await ada.page.screenshot({ path: path.join(SCREENSHOTS, 'labelling.png') });
+  await Promise.all([ada.context.close(), grace.context.close(), admin.context.close()]);
+});
+
+test('the admin sees a model version with its accuracy, and downloads exports', async ({ browser }) => {
+  const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  await page.goto(`/projects/${projectId}`);
+  // The trainer retrains every 10 labels; the dashboard refreshes itself.
+  await expect(page.getByTestId('stat-model')).toHaveText(/^v\d+ · \d+(\.\d)?%$/, { timeout: 90_000 });
+  await expect(page.getByTestId('model-versions').getByRole('row')).not.toHaveCount(1);
+  await expect(page.getByRole('img', { name: /^Learning curve/ })).toBeVisible();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export CSV' }).click();
+  const file = await (await download).path();
+  const csv = readFileSync(file, 'utf8').trim().split('\n');
+  expect(csv.length).toBe(ITEMS + 1);
+  expect(csv.join('\n')).toContain('Ada Lovelace');
+
+  const jsonDownload = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export JSON' }).click();
+  const rows = JSON.parse(readFileSync(await (await jsonDownload).path(), 'utf8')) as { labels: unknown[] }[];
+  expect(rows.filter((row) => row.labels.length > 0).length).toBeGreaterThanOrEqual(TIMED_LABELS + GRACE_LABELS);
+
+  await page.waitForTimeout(2500); // one more refresh, so charts show the latest figures
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+  await context.close();
+});
