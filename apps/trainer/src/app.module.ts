@@ -5,6 +5,11 @@ import { dataSourceOptions, postgresHealthCheck } from '@foreman/database';
 import { EventBus, MessagingModule, messagingOptions } from '@foreman/messaging';
 import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/observability';
 import { TRAINER_CONFIG, type TrainerConfig } from './config/env';
+import { RetrainingModule } from './retraining/retraining.module';
+
+/** Makes the validated settings injectable everywhere. */
+@Module({})
+class TrainerConfigModule {}
 
 @Module({})
 export class AppModule {
@@ -26,9 +31,14 @@ export class AppModule {
             events.healthCheck(),
           ],
         }),
+        {
+          module: TrainerConfigModule,
+          global: true,
+          providers: [{ provide: TRAINER_CONFIG, useValue: config }],
+          exports: [TRAINER_CONFIG],
+        },
+        RetrainingModule,
       ],
-      providers: [{ provide: TRAINER_CONFIG, useValue: config }],
-      exports: [TRAINER_CONFIG],
     };
   }
 }
