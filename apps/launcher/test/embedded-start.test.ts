@@ -1,17 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NextItemResponse } from '@foreman/contracts';
-import { ApiSession, digitsOracle, eventually } from './support/api-client';
+import { ApiSession, digitsOracle, eventually, labelWithOracle } from '../src/harness/api-session';
 import {
   freePorts,
   postgresProcessesOn,
   startLauncher,
   type LauncherPorts,
   type RunningLauncher,
-} from './support/launcher-process';
-
-type ServedItem = Extract<NextItemResponse, { status: 'item' }>;
+} from '../src/harness/launcher-process';
 
 /**
  * The start command from a fresh data directory, as a new user runs it: embedded PostgreSQL, in-process
@@ -78,7 +75,7 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     projectId = demo.id;
     expect((await api.progress(projectId)).total).toBe(1797);
 
-    labelled = await labelWithOracle(api, projectId, 30);
+    labelled = await labelWithOracle(api, projectId, trueClass, 30);
     // No model yet: the queue serves items in import order (ids ascending).
     expect(labelled).toEqual([...labelled].sort((a, b) => a - b));
     expect((await api.progress(projectId)).fullyLabelled).toBe(30);
@@ -95,6 +92,8 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
       60_000,
     );
     expect(models[0]!.labelCount).toBeGreaterThanOrEqual(10);
+    // TensorFlow.js trains inside the trainer's worker thread on a real backend (wasm here).
+    expect(models[0]!.backend).toMatch(/^(wasm|tensorflow)$/);
 
     // The scheduler applies the trained model's ranking; the next answer then says which model ranked it.
     const ranked = await eventually(
@@ -113,7 +112,7 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     expect(ranked.reason.modelVersion).toBeGreaterThanOrEqual(1);
 
     // Served order now differs from import order: the next items are not simply the lowest ids left.
-    const served = await labelWithOracle(api, projectId, 10, ranked);
+    const served = await labelWithOracle(api, projectId, trueClass, 10, ranked);
     const importOrder = lowestUnlabelled(new Set(labelled), Math.min(...labelled), served.length);
     expect(served).not.toEqual(importOrder);
     labelled.push(...served);
@@ -145,24 +144,6 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     launcher = null;
     expect(postgresProcessesOn(dataDir)).toEqual([]);
   });
-
-  /** Labels `count` items with their true class, starting from `first` if given; returns the item ids. */
-  async function labelWithOracle(
-    api: ApiSession,
-    project: string,
-    count: number,
-    first?: ServedItem,
-  ): Promise<number[]> {
-    const ids: number[] = [];
-    let next: NextItemResponse = first ?? (await api.next(project));
-    while (ids.length < count) {
-      if (next.status !== 'item') throw new Error(`the queue ran out after ${ids.length} items`);
-      await api.label(next.item.id, trueClass(next.item.externalId), next.lease.id);
-      ids.push(next.item.id);
-      if (ids.length < count) next = await api.next(project);
-    }
-    return ids;
-  }
 });
 
 /** The demo's item ids are consecutive in import order from `firstId`; the `count` lowest not in `done`. */

@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+/**
+ * Drives the start command from outside, as a person or a script would: the launcher tests and the
+ * launcher bench use it.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-
-export const REPO_ROOT = resolve(__dirname, '../../../..');
+import { join } from 'node:path';
+import { REPO_ROOT } from '../config/env';
 const LAUNCHER_MAIN = join(REPO_ROOT, 'apps/launcher/dist/main.js');
 
 export interface LauncherPorts {
@@ -58,7 +60,9 @@ export async function startLauncher(
     // Only what a person's shell would have, so DATABASE_URL / AMQP_URL from the test's own environment
     // never leak in.
     env: {
+      // eslint-disable-next-line no-restricted-properties -- the command runs with the caller's PATH and HOME
       PATH: process.env.PATH ?? '',
+      // eslint-disable-next-line no-restricted-properties -- see above
       HOME: process.env.HOME ?? '/tmp',
       LOG_LEVEL: 'warn',
       ...settings,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ModelVersion, NextItemResponse, ProgressResponse, Project } from '@foreman/contracts';
-import { REPO_ROOT } from './launcher-process';
+import { REPO_ROOT } from '../config/env';
 
 /** A signed-in session against a running API, as the site or a script would use it. */
 export class ApiSession {
@@ -85,4 +85,28 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+type ServedItem = Extract<NextItemResponse, { status: 'item' }>;
+
+/**
+ * Labels `count` items as the queue serves them, each with its true class, starting from `first` when
+ * given; returns the item ids in the order they were served.
+ */
+export async function labelWithOracle(
+  api: ApiSession,
+  projectId: string,
+  trueClass: (externalId: string) => string,
+  count: number,
+  first?: ServedItem,
+): Promise<number[]> {
+  const ids: number[] = [];
+  let next: NextItemResponse = first ?? (await api.next(projectId));
+  while (ids.length < count) {
+    if (next.status !== 'item') throw new Error(`the queue ran out after ${ids.length} items`);
+    await api.label(next.item.id, trueClass(next.item.externalId), next.lease.id);
+    ids.push(next.item.id);
+    if (ids.length < count) next = await api.next(projectId);
+  }
+  return ids;
 }

@@ -1,0 +1,184 @@
+/**
+ * `pnpm --filter @foreman/launcher bench`: how long the start command takes until the site answers (fresh
+ * data directory, then a second start on the same data), and how fast the API serves the next item while
+ * the trainer trains in its worker thread. Results: bench/results/launcher.json and docs/benchmarks.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../config/env';
+import { ApiSession, digitsOracle, eventually } from '../harness/api-session';
+import { freePorts, startLauncher } from '../harness/launcher-process';
+
+const LABELS = 150;
+
+interface Request {
+  /** ms since the epoch when the request was sent. */
+  at: number;
+  ms: number;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'foreman-launcher-bench-'));
+  const ports = await freePorts();
+  const settings = {
+    DATA_DIR: dataDir,
+    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
+    API_PORT: String(ports.api),
+    TRAINER_PORT: String(ports.trainer),
+    SCHEDULER_PORT: String(ports.scheduler),
+    FRONTEND_PORT: String(ports.frontend),
+    START_FRONTEND: 'true',
+  };
+  const buildCheckStarted = Date.now();
+  execFileSync('pnpm', ['turbo', 'run', 'build', '--filter=@foreman/launcher...', '--output-logs=none'], {
+    cwd: REPO_ROOT,
+    stdio: 'ignore',
+  });
+  const buildCheckSeconds = (Date.now() - buildCheckStarted) / 1000;
+  const loadBefore = loadavg()[0]!;
+
+  try {
+    const cold = await startLauncher(settings);
+    console.log(`fresh start: ${cold.secondsToReady.toFixed(1)} s`);
+    const api = await ApiSession.signIn(`http://127.0.0.1:${ports.api}`, cold.adminEmail, cold.adminPassword);
+    const demo = await eventually('the demo project', async () =>
+      (await api.projects()).find((project) => project.name === 'Digits (demo)'),
+    );
+    const trueClass = digitsOracle();
+
+    // One labeller as fast as the API answers: the demo retrains every 10 labels, so the trainer is busy
+    // for much of the run.
+    const next: Request[] = [];
+    const submit: Request[] = [];
+    for (let i = 0; i < LABELS; i++) {
+      let at = Date.now();
+      const served = await api.next(demo.id);
+      next.push({ at, ms: Date.now() - at });
+      if (served.status !== 'item') break;
+      at = Date.now();
+      await api.label(served.item.id, trueClass(served.item.externalId), served.lease.id);
+      submit.push({ at, ms: Date.now() - at });
+    }
+    const models = await eventually('the last model version', async () => {
+      const versions = await api.models(demo.id);
+      return versions.length >= Math.floor(LABELS / 10) - 2 ? versions : null;
+    });
+    // A training runs from trainedAt - trainingMs to trainedAt.
+    const trainings = models.map((model) => {
+      const end = Date.parse(model.trainedAt);
+      return { start: end - model.trainingMs, end };
+    });
+    const during = (request: Request) =>
+      trainings.some((window) => request.at < window.end && request.at + request.ms > window.start);
+
+    const stopStarted = Date.now();
+    const stopCode = await cold.stop('SIGINT');
+    const stopSeconds = (Date.now() - stopStarted) / 1000;
+
+    const warm = await startLauncher(settings);
+    console.log(`second start: ${warm.secondsToReady.toFixed(1)} s`);
+    await warm.stop('SIGINT');
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, loadAverage1m: Number(loadBefore.toFixed(2)) },
+      buildCheckSeconds: round(buildCheckSeconds),
+      freshStartSeconds: round(cold.secondsToReady),
+      secondStartSeconds: round(warm.secondsToReady),
+      stopSeconds: round(stopSeconds),
+      stopExitCode: stopCode,
+      labels: submit.length,
+      modelVersions: models.length,
+      backend: models[0]?.backend ?? null,
+      trainingMs: summarize(models.map((model) => model.trainingMs)),
+      nextItemMs: {
+        duringTraining: summarize(next.filter(during).map((request) => request.ms)),
+        otherwise: summarize(next.filter((request) => !during(request)).map((request) => request.ms)),
+      },
+      submitLabelMs: {
+        duringTraining: summarize(submit.filter(during).map((request) => request.ms)),
+        otherwise: summarize(submit.filter((request) => !during(request)).map((request) => request.ms)),
+      },
+    };
+    writeResults(results);
+    console.log(JSON.stringify(results, null, 2));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function summarize(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : null;
+  return {
+    count: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    max: sorted.length ? round(sorted.at(-1)!) : null,
+  };
+}
+
+type Results = {
+  date: string;
+  machine: { cpus: number; loadAverage1m: number };
+  buildCheckSeconds: number;
+  freshStartSeconds: number;
+  secondStartSeconds: number;
+  stopSeconds: number;
+  labels: number;
+  modelVersions: number;
+  backend: string | null;
+  trainingMs: ReturnType<typeof summarize>;
+  nextItemMs: Record<'duringTraining' | 'otherwise', ReturnType<typeof summarize>>;
+  submitLabelMs: Record<'duringTraining' | 'otherwise', ReturnType<typeof summarize>>;
+};
+
+function writeResults(results: Results): void {
+  mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, 'bench/results/launcher.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const row = (name: string, s: ReturnType<typeof summarize>) =>
+    `| ${name} | ${s.count} | ${s.p50} | ${s.p95} | ${s.max} |`;
+  const section = `<!-- launcher:start-and-latency -->
+## Launcher: start time, and labelling while the model trains
+
+\`pnpm --filter @foreman/launcher bench\` (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, load
+average ${results.machine.loadAverage1m} at the start): the start command (\`node apps/launcher/dist/main.js\`,
+embedded PostgreSQL, in-process events, site) until the site answers. Then one labeller labels
+${results.labels} digits as fast as the API answers while the trainer (its own worker thread, ${results.backend}
+backend) retrains every 10 labels: ${results.modelVersions} model versions, training p50 ${results.trainingMs.p50} ms.
+Raw numbers: \`bench/results/launcher.json\`.
+
+| start | seconds |
+| --- | --- |
+| \`pnpm start\`'s build check, everything cached | ${results.buildCheckSeconds} |
+| fresh data directory (new cluster, migrations, demo seed, site) | ${results.freshStartSeconds} |
+| second start on the same data | ${results.secondStartSeconds} |
+| Ctrl-C until everything, PostgreSQL included, has stopped | ${results.stopSeconds} |
+
+| request | count | p50 (ms) | p95 (ms) | max (ms) |
+| --- | --- | --- | --- | --- |
+${row('POST /projects/:id/next while a model trains', results.nextItemMs.duringTraining)}
+${row('POST /projects/:id/next otherwise', results.nextItemMs.otherwise)}
+${row('POST /items/:id/labels while a model trains', results.submitLabelMs.duringTraining)}
+${row('POST /items/:id/labels otherwise', results.submitLabelMs.otherwise)}
+<!-- /launcher:start-and-latency -->`;
+  const file = join(REPO_ROOT, 'docs/benchmarks.md');
+  const text = readFileSync(file, 'utf8');
+  const pattern = /<!-- launcher:start-and-latency -->[\s\S]*<!-- \/launcher:start-and-latency -->/;
+  writeFileSync(
+    file,
+    pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
