@@ -62,9 +62,27 @@ describe('starting without an admin', () => {
   it('refuses to start in production when there is no admin and no ADMIN_* settings', async () => {
     const app = await createApiApp({ ...api.config, NODE_ENV: 'production' });
     await expect(app.init()).rejects.toThrow(
-      'there is no admin account: set ADMIN_EMAIL and ADMIN_PASSWORD to create the first one',
+      'there is no active admin account: set ADMIN_EMAIL (an email no account uses yet) and ADMIN_PASSWORD to create one',
     );
     await app.close().catch(() => undefined);
+  });
+
+  it('leaves an existing account named by ADMIN_EMAIL as it is, and still refuses in production', async () => {
+    const db = api.app.get(DataSource);
+    await db.query(
+      `INSERT INTO users (email, display_name, role, password_hash) VALUES ('lab@example.org', 'L', 'labeller', '!')`,
+    );
+    const app = await createApiApp({
+      ...api.config,
+      NODE_ENV: 'production',
+      ADMIN_EMAIL: 'lab@example.org',
+      ADMIN_PASSWORD: 'tq8-Vw2e-Lp9z-Rm4k',
+    });
+    await expect(app.init()).rejects.toThrow('there is no active admin account');
+    await app.close().catch(() => undefined);
+    expect(await db.query(`SELECT role, password_hash FROM users WHERE email = 'lab@example.org'`)).toEqual([
+      { role: 'labeller', password_hash: '!' },
+    ]);
   });
 
   it('starts in production once an active admin exists', async () => {

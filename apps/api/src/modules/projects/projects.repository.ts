@@ -37,7 +37,7 @@ export class ProjectsRepository {
         userId,
       })
       .where('NOT project.archived')
-      .orderBy('project.created_at', 'ASC')
+      .orderBy('project.createdAt', 'ASC')
       .addOrderBy('project.id', 'ASC')
       .getMany();
   }

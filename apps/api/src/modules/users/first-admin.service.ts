@@ -20,8 +20,7 @@ export class FirstAdminService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.config;
-    if (email && password) {
-      if (await this.users.findByEmail(email)) return;
+    if (email && password && !(await this.users.findByEmail(email))) {
       const created = await this.users.create({
         email: email.toLowerCase(),
         displayName: 'Admin',
@@ -29,14 +28,12 @@ export class FirstAdminService implements OnApplicationBootstrap {
         passwordHash: await this.passwords.hash(password),
       });
       if (created) this.logger.log(`created the first admin, ${created.email}`);
-      return;
     }
     if (await this.users.hasActiveAdmin()) return;
-    if (this.config.NODE_ENV === 'production') {
-      throw new Error(
-        'there is no admin account: set ADMIN_EMAIL and ADMIN_PASSWORD to create the first one',
-      );
-    }
-    this.logger.warn('there is no admin account yet: set ADMIN_EMAIL and ADMIN_PASSWORD to create one');
+    // Also when ADMIN_EMAIL names an account that is deactivated or a labeller: it is left as it is.
+    const problem =
+      'there is no active admin account: set ADMIN_EMAIL (an email no account uses yet) and ADMIN_PASSWORD to create one';
+    if (this.config.NODE_ENV === 'production') throw new Error(problem);
+    this.logger.warn(problem);
   }
 }
