@@ -4,6 +4,7 @@ import {
   logLevelSchema,
   nodeEnvSchema,
   parseConfig,
+  refuseDefaultSecretsInProduction,
   requireAmqpUrl,
   portSchema,
   postgresUrlSchema,
@@ -38,5 +39,5 @@ export type TrainerConfig = z.infer<typeof trainerEnvSchema>;
 export const TRAINER_CONFIG = Symbol('TRAINER_CONFIG');
 
 export function loadTrainerConfig(source: Record<string, string | undefined> = process.env): TrainerConfig {
-  return parseConfig(trainerEnvSchema, source);
+  return parseConfig(refuseDefaultSecretsInProduction(trainerEnvSchema), source);
 }
