@@ -25,3 +25,12 @@ describe('launcher settings', () => {
     expect(problems.join('\n')).toMatch(/ADMIN_PASSWORD:.*\*\*\*/);
   });
 });
+
+describe('empty launcher settings', () => {
+  it('treats an empty setting as unset, so an .env copied from .env.example still starts', () => {
+    const config = loadLauncherConfig({ ADMIN_EMAIL: '', ADMIN_PASSWORD: '', DATABASE_URL: '' });
+    expect(config.ADMIN_EMAIL).toBe('admin@foreman.local');
+    expect(config.ADMIN_PASSWORD).toBeUndefined();
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+});

@@ -37,7 +37,9 @@ export const launcherEnvSchema = z.object({
 export type LauncherConfig = z.infer<typeof launcherEnvSchema>;
 
 export function loadLauncherConfig(source: Record<string, string | undefined> = process.env): LauncherConfig {
-  return parseConfig(launcherEnvSchema, source);
+  // An empty setting (`ADMIN_EMAIL=` copied from .env.example) means unset: the default applies.
+  const set = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  return parseConfig(launcherEnvSchema, set);
 }
 
 export const REPO_ROOT = repoRoot;
