@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -176,6 +179,32 @@ describe('POST /projects/:id/items (import)', () => {
       const response = await post(projectId, type, body).expect(400);
       expect(response.body).toMatchObject({ statusCode: 400, message: expect.stringMatching(message) });
       expect(await items(projectId)).toHaveLength(before);
+    });
+
+    it('writes nothing when the upload breaks off', async () => {
+      const before = (await items(projectId)).length;
+      await api.app.listen(0, '127.0.0.1');
+      const { port } = api.app.getHttpServer().address() as AddressInfo;
+      const upload = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/projects/${projectId}/items`,
+        headers: {
+          'Content-Type': 'application/x-ndjson',
+          'Content-Length': 10_000_000,
+          Cookie: admin.cookie,
+        },
+      });
+      upload.on('error', () => undefined);
+      for (let row = 0; row < 2_000; row++) upload.write(`{"id":"cut-${row}","vector":[1,2,3]}\n`);
+      await sleep(500); // the first batches are inserted, inside the import's transaction
+      upload.destroy();
+      await sleep(500);
+      expect(await items(projectId)).toHaveLength(before);
+      // The connection went back to the pool: the next import works.
+      await post(projectId, 'text/csv', 'id,a,b,c\ncut-ok,1,2,3\n').expect(200);
+      expect(await items(projectId)).toHaveLength(before + 1);
     });
 
     it('answers 415 naming the accepted types', async () => {

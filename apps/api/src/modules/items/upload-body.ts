@@ -58,6 +58,9 @@ export async function* uploadBody(request: IncomingMessage): AsyncGenerator<Buff
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code?.startsWith('Z_')) throw new BadRequestException('the body is not valid gzip');
+    if (code === 'ECONNRESET' || request.destroyed) {
+      throw new BadRequestException('the upload broke off before the end of the body; nothing was imported');
+    }
     throw error;
   }
 }
