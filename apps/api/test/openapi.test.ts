@@ -15,6 +15,9 @@ describe('OpenAPI at /docs', () => {
   it('serves the interactive docs without signing in', async () => {
     const response = await request(api.app.getHttpServer()).get('/docs').expect(200);
     expect(response.text).toContain('swagger-ui');
+    const script = /src="\.?\/?(?:docs\/)?([^"]*swagger-ui-bundle\.js)"/.exec(response.text);
+    expect(script).not.toBeNull();
+    await request(api.app.getHttpServer()).get(`/docs/${script![1]}`).expect(200);
   });
 
   it('describes bodies from the contracts schemas the routes validate with', async () => {
