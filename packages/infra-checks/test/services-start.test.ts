@@ -35,13 +35,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForHealth(port: number, child: ChildProcess, output: () => string): Promise<number> {
+async function waitForHealth(
+  port: number,
+  child: ChildProcess,
+  output: () => string,
+  path = '/health',
+): Promise<number> {
   // Generous: CI shares two cores with other test files' servers.
   const deadline = Date.now() + 90_000;
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${output()}`);
-    last = await fetch(`http://127.0.0.1:${port}/health`).then(
+    last = await fetch(`http://127.0.0.1:${port}${path}`).then(
       async (response) => `${response.status} ${await response.text()}`,
       (error: Error) => error.message,
     );
@@ -79,7 +84,7 @@ describe('the services start with the compose environment', () => {
     const { services } = loadCompose(env);
     // Only the host names change: the compose network's db and rabbitmq are this machine's servers.
     environments = Object.fromEntries(
-      ['migrate', 'api', 'trainer', 'scheduler'].map((name) => [
+      ['migrate', 'api', 'trainer', 'scheduler', 'frontend'].map((name) => [
         name,
         Object.fromEntries(
           Object.entries(services[name]!.environment!).map(([key, value]) => [
@@ -107,7 +112,7 @@ describe('the services start with the compose environment', () => {
     ]);
   });
 
-  it('migrates once with the migrate service command, then api, trainer and scheduler report healthy', async () => {
+  it('migrates once with the migrate service command, then api, trainer, scheduler and the site report healthy', async () => {
     const migrate = spawnSync(
       process.execPath,
       [join(REPO_ROOT, 'packages/database/dist/migrate.js'), 'up'],
@@ -120,21 +125,37 @@ describe('the services start with the compose environment', () => {
     expect(migrate.stderr).toBe('');
     expect(migrate.stdout).toMatch(/^applied: /);
 
+    const ports: Record<string, number> = {};
+    const start = async (name: string, script: string, env: Record<string, string>, healthPath?: string) => {
+      ports[name] = await freePort();
+      const child = spawn(process.execPath, [join(REPO_ROOT, script)], {
+        env: { PATH: process.env.PATH ?? '', ...env, PORT: String(ports[name]) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let output = '';
+      child.stdout!.on('data', (chunk) => (output += chunk));
+      child.stderr!.on('data', (chunk) => (output += chunk));
+      return [name, await waitForHealth(ports[name]!, child, () => output.slice(-2000), healthPath)] as const;
+    };
     const started = await Promise.all(
-      ['api', 'trainer', 'scheduler'].map(async (app) => {
-        const port = await freePort();
-        const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', app, 'dist/main.js')], {
-          env: { PATH: process.env.PATH ?? '', ...environments[app], PORT: String(port), LOG_LEVEL: 'warn' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        children.push(child);
-        let output = '';
-        child.stdout!.on('data', (chunk) => (output += chunk));
-        child.stderr!.on('data', (chunk) => (output += chunk));
-        return [app, await waitForHealth(port, child, () => output.slice(-2000))] as const;
-      }),
+      ['api', 'trainer', 'scheduler'].map((app) =>
+        start(app, `apps/${app}/dist/main.js`, { ...environments[app], LOG_LEVEL: 'warn' }),
+      ),
     );
     expect(Object.fromEntries(started)).toEqual({ api: 200, trainer: 200, scheduler: 200 });
+
+    // The site's image runs Next's standalone server; through it, /api/health reaches the API at API_URL.
+    const site = environments.frontend!;
+    expect(site.API_URL).toBe('http://api:4000');
+    expect(
+      await start(
+        'frontend',
+        'apps/frontend/.next/standalone/apps/frontend/server.js',
+        { ...site, API_URL: `http://127.0.0.1:${ports.api}`, HOSTNAME: '127.0.0.1' },
+        '/api/health',
+      ),
+    ).toEqual(['frontend', 200]);
   }, 150_000);
 
   it('refuses to start in production with a default password, saying which setting', () => {
