@@ -80,10 +80,10 @@ export class ProjectsService {
     const next = validateProject.transform({ ...settingsOf(current), ...changes });
     await this.refuseConflictsWithData(current, next);
 
-    const written: Partial<ProjectSettings> & { archived?: boolean } = {};
-    for (const key of Object.keys(changes) as (keyof ProjectSettings)[]) {
-      Object.assign(written, { [key]: next[key] });
-    }
+    // Only the fields sent, as validated (trimmed) in the merged project.
+    const written: Partial<ProjectSettings> & { archived?: boolean } = Object.fromEntries(
+      Object.keys(changes).map((key) => [key, next[key as keyof ProjectSettings]]),
+    );
     if (archived !== undefined) written.archived = archived;
     return toProject(await this.projects.update(projectId, written));
   }

@@ -9,6 +9,6 @@ import { UsersService } from './users.service';
 @Module({
   controllers: [UsersController],
   providers: [UsersRepository, UsersService, PasswordHasher, FirstAdminService],
-  exports: [UsersRepository, UsersService, PasswordHasher],
+  exports: [UsersRepository, PasswordHasher],
 })
 export class UsersModule {}

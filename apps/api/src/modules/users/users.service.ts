@@ -20,12 +20,6 @@ export class UsersService {
     return (await this.users.list()).map(toUser);
   }
 
-  async get(id: string): Promise<User> {
-    const user = await this.users.findById(id);
-    if (!user) throw new NotFoundException(`user ${id} not found`);
-    return toUser(user);
-  }
-
   async create(request: z.infer<typeof createUserRequestSchema>): Promise<User> {
     const created = await this.users.create({
       email: request.email.toLowerCase(),
