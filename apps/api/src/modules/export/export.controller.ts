@@ -1,5 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiErrorResponses } from '../../common/openapi';
 import { exportQuerySchema, type ExportQuery } from '@foreman/contracts';
 import { ZodValidationPipe } from '../../common/zod-validation.pipe';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
@@ -8,6 +10,7 @@ import { ProjectAccessService } from '../projects/project-access.service';
 import { EXPORT_CONTENT_TYPES } from './export-formats';
 import { ExportService } from './export.service';
 
+@ApiTags('export')
 @Controller('projects/:projectId/export')
 export class ExportController {
   constructor(
@@ -18,6 +21,10 @@ export class ExportController {
   /** Every item with its live labels, majority, agreement and latest prediction, streamed. */
   @Get()
   @Roles('admin')
+  @ApiQuery({ name: 'format', enum: ['csv', 'json', 'ndjson'], required: false })
+  @ApiProduces('text/csv', 'application/json', 'application/x-ndjson')
+  @ApiResponse({ status: 200, description: 'one row per item (docs/items.md lists the fields), streamed' })
+  @ApiErrorResponses([400, 'unknown format'], [403, 'not an admin'], [404, 'no such project'])
   async export(
     @CurrentUser() user: AuthenticatedUser,
     @Param('projectId') projectId: string,

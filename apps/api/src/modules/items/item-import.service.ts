@@ -66,12 +66,18 @@ export class ItemImportService {
       report.rejected++;
       if (report.rejections.length < MAX_REPORTED_REJECTIONS) report.rejections.push({ row, reason });
     };
+    // One batch is written while the next is read and checked; at most two are held at a time.
     let batch: ItemCandidate[] = [];
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
-      const inserted = await this.items.insertBatch(db, project, batch);
-      report.inserted += inserted;
-      report.duplicates += batch.length - inserted;
+      await writing;
+      const items = batch;
       batch = [];
+      writing = this.items.insertBatch(db, project, items).then((inserted) => {
+        report.inserted += inserted;
+        report.duplicates += items.length - inserted;
+      });
+      writing.catch(() => undefined); // awaited by the next flush or at the end
     };
 
     for await (const row of rows) {
@@ -89,6 +95,7 @@ export class ItemImportService {
       if (batch.length >= IMPORT_BATCH_SIZE) await flush();
     }
     if (batch.length > 0) await flush();
+    await writing;
 
     if (report.inserted > 0) {
       const totalItems = await this.items.countItems(db, project.id);

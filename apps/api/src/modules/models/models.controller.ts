@@ -1,10 +1,14 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import type { ModelVersion } from '@foreman/contracts';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { modelVersionSchema, type ModelVersion } from '@foreman/contracts';
+import { ApiErrorResponses, ApiJsonResponse } from '../../common/openapi';
 import { CurrentUser } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { ModelVersionRepository } from './model-version.repository';
 
+@ApiTags('models')
 @Controller('projects/:projectId/models')
 export class ModelsController {
   constructor(
@@ -14,6 +18,8 @@ export class ModelsController {
 
   /** Every model version the trainer recorded, newest first (the dashboard's learning curve). */
   @Get()
+  @ApiJsonResponse(200, 'model versions, newest first', z.array(modelVersionSchema))
+  @ApiErrorResponses([404, 'no such project, or not a member'])
   async list(
     @CurrentUser() user: AuthenticatedUser,
     @Param('projectId') projectId: string,

@@ -62,46 +62,44 @@ export class ProgressRepository {
 
   /**
    * Per labeller: live labels, and the share of their labels on items with several labels that equal
-   * the item's majority (a tie counts as not agreeing); null when they have none on such items.
+   * the item's majority (a tie counts as not agreeing); null when they have none on such items. And
+   * overall: the mean, over items with several labels, of the share of labels giving the most common
+   * answer. One statement, so the majorities are computed once.
    */
-  async labellers(projectId: string): Promise<ProgressResponse['labellers']> {
+  async labellersAndAgreement(projectId: string): Promise<Pick<ProgressResponse, 'labellers' | 'agreement'>> {
     const rows: {
       labellerId: string;
       displayName: string;
       labels: number;
       judged: number;
       agreed: number;
+      overall: number | null;
     }[] = await this.db.query(
       `WITH ${MAJORITY_CTES},
-         judged AS (
-           SELECT live.labeller_id, count(*)::int AS judged,
-                  count(*) FILTER (WHERE live.answer = m.answer)::int AS agreed
-             FROM live JOIN majority m ON m.item_id = live.item_id
-            GROUP BY live.labeller_id)
-         SELECT c.labeller_id AS "labellerId", u.display_name AS "displayName", c.labels,
-                coalesce(j.judged, 0) AS judged, coalesce(j.agreed, 0) AS agreed
-           FROM (SELECT labeller_id, count(*)::int AS labels FROM live GROUP BY labeller_id) c
-           JOIN users u ON u.id = c.labeller_id
-           LEFT JOIN judged j ON j.labeller_id = c.labeller_id
-          ORDER BY c.labels DESC, u.display_name`,
+       judged AS (
+         SELECT live.labeller_id, count(*)::int AS judged,
+                count(*) FILTER (WHERE live.answer = m.answer)::int AS agreed
+           FROM live JOIN majority m ON m.item_id = live.item_id
+          GROUP BY live.labeller_id)
+       SELECT c.labeller_id AS "labellerId", u.display_name AS "displayName", c.labels,
+              coalesce(j.judged, 0) AS judged, coalesce(j.agreed, 0) AS agreed,
+              (SELECT avg(top::float8 / labels) FROM majority) AS overall
+         FROM (SELECT labeller_id, count(*)::int AS labels FROM live GROUP BY labeller_id) c
+         JOIN users u ON u.id = c.labeller_id
+         LEFT JOIN judged j ON j.labeller_id = c.labeller_id
+        ORDER BY c.labels DESC, u.display_name`,
       [projectId],
     );
-    return rows.map(({ labellerId, displayName, labels, judged, agreed }) => ({
-      labellerId,
-      displayName,
-      labels,
-      agreement: judged === 0 ? null : agreed / judged,
-    }));
-  }
-
-  /** Mean, over items with several labels, of the share of labels equal to the most common answer. */
-  async agreement(projectId: string): Promise<number | null> {
-    const [row] = (await this.db.query(
-      `WITH ${MAJORITY_CTES}
-       SELECT avg(top::float8 / labels) AS agreement FROM majority`,
-      [projectId],
-    )) as { agreement: number | null }[];
-    return row?.agreement ?? null;
+    return {
+      // Without labels there are no labellers and no items with several labels.
+      agreement: rows[0]?.overall ?? null,
+      labellers: rows.map(({ labellerId, displayName, labels, judged, agreed }) => ({
+        labellerId,
+        displayName,
+        labels,
+        agreement: judged === 0 ? null : agreed / judged,
+      })),
+    };
   }
 
   /** Live labels per class, every class of the project in its order (a multi-label set counts each). */

@@ -11,10 +11,9 @@ export class ProgressService {
   constructor(private readonly progress: ProgressRepository) {}
 
   async forProject(project: ProjectEntity): Promise<ProgressResponse> {
-    const [counts, labellers, agreement, classDistribution, timeline] = await Promise.all([
+    const [counts, { labellers, agreement }, classDistribution, timeline] = await Promise.all([
       this.progress.itemCounts(project.id),
-      this.progress.labellers(project.id),
-      this.progress.agreement(project.id),
+      this.progress.labellersAndAgreement(project.id),
       this.progress.classDistribution(project.id, project.classes),
       this.progress.timeline(project.id, TIMELINE_HOURS),
     ]);
