@@ -89,7 +89,9 @@ test('two labellers label digits by keyboard in parallel; undo and skip work; th
     const other = who === 'ada' ? grace.page : ada.page;
     for (let index = 0; index < count; index += 1) {
       const current = await shownItem(page);
-      if (current === null) break;
+      if (current === null) {
+        throw new Error(`${who} was shown no item after ${index} labels: ${await page.locator('main').innerText()}`);
+      }
       held[who].add(current);
       if ((await shownItem(other)) === current) clashes.push(current);
       await page.waitForTimeout(thinkMs); // a person looks at the digit before pressing
