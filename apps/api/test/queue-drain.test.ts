@@ -61,7 +61,7 @@ describe('32 concurrent labellers draining the queue', () => {
       if (answer.status === 'done') {
         // Items others hold may still come back to the queue (a skip); stop once everything is labelled.
         if (answer.progress.fullyLabelled === answer.progress.total) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
       }
       const holding: Holding = {

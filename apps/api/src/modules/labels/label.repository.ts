@@ -49,21 +49,30 @@ export class LabelRepository {
     return rows[0] ?? null;
   }
 
-  /** Inserts the label and counts it on its item, in the caller's transaction. */
-  async insertAndCount(
+  /**
+   * Inserts the label, counts it on its item and ends the labeller's lease on the item: one statement in
+   * the caller's transaction.
+   */
+  async insertCountAndRelease(
     tx: EntityManager,
     label: { projectId: string; itemId: number; labellerId: string; value: string[]; clientRequestId: string },
   ): Promise<LabelRow> {
     const [row] = (await tx.query(
-      `INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id)
-       VALUES ($1, $2, $3, $4, $5)
-       RETURNING ${LABEL_COLUMNS}`,
+      `WITH inserted AS (
+         INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id)
+         VALUES ($1, $2, $3, $4, $5)
+         RETURNING *
+       ),
+       counted AS (
+         UPDATE items SET remaining_labels = remaining_labels - 1, label_count = label_count + 1
+          WHERE id = (SELECT item_id FROM inserted)
+       ),
+       released AS (
+         DELETE FROM leases WHERE item_id = $2 AND labeller_id = $3
+       )
+       SELECT ${LABEL_COLUMNS} FROM inserted`,
       [label.projectId, label.itemId, label.labellerId, label.value, label.clientRequestId],
     )) as LabelRow[];
-    await tx.query(
-      `UPDATE items SET remaining_labels = remaining_labels - 1, label_count = label_count + 1 WHERE id = $1`,
-      [label.itemId],
-    );
     return row!;
   }
 

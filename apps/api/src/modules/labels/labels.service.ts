@@ -47,8 +47,6 @@ export class LabelsService {
    */
   async submit(user: AuthenticatedUser, itemId: number, request: SubmitLabelRequest): Promise<SubmitOutcome> {
     const project = await this.queueService.projectOfItem(user, itemId);
-    const earlier = await this.labels.findByClientRequestId(user.id, request.clientRequestId);
-    if (earlier) return this.replay(earlier, itemId, request.clientRequestId);
     const value = normaliseLabelValue(project, request.value);
 
     let label: LabelRow;
@@ -76,14 +74,13 @@ export class LabelsService {
             `your lease on item ${itemId} expired and the item already has all the labels it needs`,
           );
         }
-        const inserted = await this.labels.insertAndCount(tx, {
+        const inserted = await this.labels.insertCountAndRelease(tx, {
           projectId: project.id,
           itemId,
           labellerId: user.id,
           value,
           clientRequestId: request.clientRequestId,
         });
-        await this.leases.release(tx, itemId, user.id);
         await this.outbox.enqueue(
           tx,
           buildEvent(
@@ -96,7 +93,8 @@ export class LabelsService {
         return inserted;
       });
     } catch (error) {
-      // A concurrent duplicate of this request may have committed first: then answer what it created.
+      // A retry (or a concurrent duplicate) of an earlier request lands here, as a conflict with the
+      // label that request created or as a duplicate client request id: answer that label.
       const constraint = uniqueViolation(error);
       if (constraint === SAME_CLIENT_REQUEST || error instanceof ConflictException) {
         const first = await this.labels.findByClientRequestId(user.id, request.clientRequestId);
