@@ -108,6 +108,17 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     expect(leases).toEqual([{ labeller_id: b!.id }]);
   });
 
+  it('moves on when the held item stops needing labels (a lowered quota), and closes archived projects', async () => {
+    const project = await createProjectWithItems(api, { items: 2 });
+    const user = await createUserWithSession(api, { projectIds: [project.id] });
+    const held = await nextItemId(user, project.id);
+    await db.query(`UPDATE items SET remaining_labels = 0 WHERE id = $1`, [held]);
+    expect(await nextItemId(user, project.id)).toBe(project.itemIds[1]);
+    await db.query(`UPDATE projects SET archived = true WHERE id = $1`, [project.id]);
+    const closed = await http().post(`/projects/${project.id}/next`).set('Cookie', user.cookie).expect(409);
+    expect(closed.body.message).toMatch(/archived/);
+  });
+
   it('answers done with the progress counts when everything is labelled', async () => {
     const project = await createProjectWithItems(api, { items: 2 });
     const user = await createUserWithSession(api, { projectIds: [project.id] });

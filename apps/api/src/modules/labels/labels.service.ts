@@ -71,7 +71,9 @@ export class LabelsService {
         }
         if (state.remainingLabels === 0) {
           throw new ConflictException(
-            `your lease on item ${itemId} expired and the item already has all the labels it needs`,
+            holdsLease && state.leaseLive
+              ? `item ${itemId} already has all the labels it needs`
+              : `your lease on item ${itemId} expired and the item already has all the labels it needs`,
           );
         }
         const inserted = await this.labels.insertCountAndRelease(tx, {
@@ -120,7 +122,7 @@ export class LabelsService {
   /** DELETE /labels/:id: retracts one of the caller's own labels; 403 for anyone else's. */
   async retractById(user: AuthenticatedUser, labelId: number): Promise<RetractLabelResponse> {
     const label = await this.labels.findById(labelId);
-    const project = label ? await this.access.getForUser(user, label.projectId).catch(() => null) : null;
+    const project = label ? await this.access.getForUser(user, label.projectId).catch(notFoundAsNull) : null;
     if (!label || !project) throw new NotFoundException(`label ${labelId} not found`);
     if (label.labellerId !== user.id) throw new ForbiddenException(`label ${labelId} is not yours to retract`);
     return this.retract(user, project, label);
@@ -136,6 +138,7 @@ export class LabelsService {
     project: ProjectEntity,
     label: LabelRow,
   ): Promise<RetractLabelResponse> {
+    if (project.archived) throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
     const { retracted, leased } = await this.db.transaction(async (tx) => {
       await this.queue.lockItemState(tx, label.itemId, user.id);
       const retracted = await this.labels.retractAndUncount(tx, label.id);
@@ -149,17 +152,13 @@ export class LabelsService {
           currentCorrelationId(),
         ),
       );
-      const leased = project.archived
-        ? null
-        : await this.leases.leaseBack(tx, project.id, user.id, label.itemId, project.leaseSeconds);
+      const leased = await this.leases.leaseBack(tx, project.id, user.id, label.itemId, project.leaseSeconds);
       return { retracted, leased };
     });
     this.relay.wake();
     const next = leased
       ? await this.queueService.answer(project.id, user.id, leased)
-      : project.archived
-        ? { status: 'done' as const, progress: await this.queue.progressCounts(project.id, user.id) }
-        : await this.queueService.nextIn(project, user.id);
+      : await this.queueService.nextIn(project, user.id);
     return { label: toLabel(retracted), next };
   }
 
@@ -186,6 +185,11 @@ export function toLabel(row: LabelRow): Label {
     createdAt: row.createdAt.toISOString(),
     retractedAt: row.retractedAt ? row.retractedAt.toISOString() : null,
   };
+}
+
+function notFoundAsNull(error: unknown): null {
+  if (error instanceof NotFoundException) return null;
+  throw error;
 }
 
 /** The constraint a PostgreSQL unique violation (23505) names, if that is what the error is. */

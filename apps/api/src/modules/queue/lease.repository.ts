@@ -42,6 +42,8 @@ export class LeaseRepository {
            SELECT l.id, l.item_id, l.expires_at
              FROM leases l
             WHERE l.project_id = $1 AND l.labeller_id = $2 AND l.expires_at > now()
+              -- (not one whose item stopped needing labels meanwhile, e.g. a lowered quota)
+              AND EXISTS (SELECT 1 FROM items i WHERE i.id = l.item_id AND i.remaining_labels > 0)
             ORDER BY l.created_at DESC, l.id DESC
             LIMIT 1
          ),
