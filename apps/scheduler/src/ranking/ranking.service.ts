@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { EVENT_TYPES, buildEvent, type RankedItem, type RankingComputedEvent } from '@foreman/contracts';
+import { EVENT_TYPES, buildEvent, type RankingComputedEvent } from '@foreman/contracts';
 import { EVENT_PUBLISHER, type EventPublisher } from '@foreman/messaging';
 import { schedulerMetrics } from '../metrics/scheduler.metrics';
 import { RankingRepository, type RankingChunk } from './ranking.repository';
@@ -12,12 +12,6 @@ export type ChunkOutcome =
   | { kind: 'stale'; appliedModelVersion: number }
   | { kind: 'staged'; received: number; chunkCount: number }
   | { kind: 'applied'; itemsRanked: number; itemsMoved: number; durationMs: number };
-
-/** The trainer may add its prediction to each ranked item; the queue keeps it for "why this item?". */
-type RankedItemWithPrediction = RankedItem & {
-  predictedClass?: string | null;
-  predictedProbability?: number | null;
-};
 
 /**
  * Turns a model's ranking into the order labellers are served. Chunks are staged until every chunk of
@@ -133,7 +127,8 @@ export class RankingService {
 }
 
 function toChunk(event: RankingComputedEvent): RankingChunk {
-  const items = event.payload.items as RankedItemWithPrediction[];
+  const { items } = event.payload;
+  // The trainer may send its prediction with each item; the queue keeps it for "why this item?".
   const hasPredictions = items.some((item) => item.predictedClass != null || item.predictedProbability != null);
   return {
     projectId: event.projectId,
