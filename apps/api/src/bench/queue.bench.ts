@@ -42,6 +42,20 @@ async function timed<T>(samples: number[], work: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/**
+ * A dropped keep-alive connection (ECONNRESET) is retried, as the labelling page does: next is reload-safe
+ * and a submit carries its client request id, so a retry never labels twice.
+ */
+async function fetchWithRetry(url: string, init: RequestInit, attempts = 3): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const load = { start: loadavg()[0]!, end: 0 };
   const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
@@ -91,7 +105,7 @@ async function main(): Promise<void> {
     const nextMs: number[] = [];
     const submitMs: number[] = [];
     const post = async (cookie: string, path: string, body?: object) => {
-      const response = await fetch(`${base}${path}`, {
+      const response = await fetchWithRetry(`${base}${path}`, {
         method: 'POST',
         headers: { cookie, 'content-type': 'application/json' },
         body: body ? JSON.stringify(body) : undefined,
