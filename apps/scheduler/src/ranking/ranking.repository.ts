@@ -118,12 +118,11 @@ export class RankingRepository {
       [projectId, modelVersion],
     )) as { top: number }[];
 
-    // One big join and one big update follow: let them hash in memory rather than spill to disk.
+    // Big joins and a big sort follow: let them run in memory rather than spill to disk.
     await tx.query(`SET LOCAL work_mem = '256MB'`);
-    // The ranking as rows, analysed so the planner hashes instead of probing items once per row. No key:
-    // should the trainer ever name an item twice, the update below takes one of the two.
+    // The ranking as rows, analysed so the next join hashes instead of probing items once per row.
     await tx.query(`
-      CREATE TEMPORARY TABLE ranking_apply (
+      CREATE TEMPORARY TABLE ranking_rows (
         item_id integer NOT NULL,
         priority double precision NOT NULL,
         score double precision NOT NULL,
@@ -132,7 +131,7 @@ export class RankingRepository {
         predicted_probability double precision
       ) ON COMMIT DROP`);
     await tx.query(
-      `INSERT INTO ranking_apply
+      `INSERT INTO ranking_rows
        SELECT u.item_id, $3::double precision - u.rank, u.score, c.strategy, u.predicted_class, u.predicted_probability
          FROM ranking_chunks c
         CROSS JOIN LATERAL unnest(c.item_ids, c.ranks, c.scores, c.predicted_classes, c.predicted_probabilities)
@@ -140,30 +139,46 @@ export class RankingRepository {
         WHERE c.project_id = $1 AND c.model_version = $2`,
       [projectId, modelVersion, top?.top ?? 0],
     );
-    await tx.query(`ANALYZE ranking_apply`);
+    await tx.query(`ANALYZE ranking_rows`);
+    // The open ranked items, written in the reverse of the order labellers are served now. The update
+    // below follows this order, so the rows at the head of the queue are the last it locks: claims (which
+    // pass over locked rows) find their item at once for nearly the whole apply. Should the trainer name
+    // an item twice, the update takes one of the two.
+    await tx.query(
+      `CREATE TEMPORARY TABLE ranking_apply ON COMMIT DROP AS
+       SELECT r.*, i.priority AS old_priority
+         FROM ranking_rows r JOIN items i ON i.id = r.item_id
+        WHERE i.project_id = $1 AND i.remaining_labels > 0
+        ORDER BY i.priority, i.id DESC`,
+      [projectId],
+    );
 
     // Open items this ranking leaves out drop below every ranked one (before the update, so the scan
     // does not also walk the index entries the update adds).
     const [, unranked] = (await tx.query(
       `UPDATE items i SET priority = 0
         WHERE i.project_id = $1 AND i.remaining_labels > 0 AND i.priority <> 0
-          AND NOT EXISTS (SELECT 1 FROM ranking_apply r WHERE r.item_id = i.id)`,
+          AND NOT EXISTS (SELECT 1 FROM ranking_rows r WHERE r.item_id = i.id)`,
       [projectId],
     )) as [unknown, number];
 
-    // `before` is read with the statement's snapshot: the priority each item had, to count what moved.
+    // A nested loop over ranking_apply in its order, each item found by primary key.
+    await tx.query(`SET LOCAL enable_hashjoin = off`);
+    await tx.query(`SET LOCAL enable_mergejoin = off`);
     const [counts] = (await tx.query(
       `WITH updated AS (
          UPDATE items i
-            SET priority = r.priority, score = r.score, strategy = r.strategy, model_version = $2,
+            SET priority = r.priority, score = r.score, strategy = r.strategy, model_version = $1,
                 predicted_class = r.predicted_class, predicted_probability = r.predicted_probability
-           FROM ranking_apply r JOIN items before ON before.id = r.item_id
-          WHERE i.id = r.item_id AND i.project_id = $1 AND i.remaining_labels > 0
-         RETURNING r.priority <> before.priority AS moved
+           FROM ranking_apply r
+          WHERE i.id = r.item_id AND i.remaining_labels > 0
+         RETURNING r.priority <> r.old_priority AS moved
        )
        SELECT count(*)::int AS ranked, count(*) FILTER (WHERE moved)::int AS moved FROM updated`,
-      [projectId, modelVersion],
+      [modelVersion],
     )) as { ranked: number; moved: number }[];
+    await tx.query(`SET LOCAL enable_hashjoin = on`);
+    await tx.query(`SET LOCAL enable_mergejoin = on`);
 
     await tx.query(`DELETE FROM ranking_chunks WHERE project_id = $1 AND model_version <= $2`, [
       projectId,
