@@ -1,6 +1,11 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { exportRowSchema, type ExportRow } from '@foreman/contracts';
 import { createProjectWithItems, createUserWithSession, type TestUser } from './fixtures';
 import { insertLabel } from './label-sql';
@@ -190,6 +195,44 @@ describe('GET /projects/:id/export', () => {
       .get(`/projects/${empty.id}/export?format=json`)
       .set('Cookie', admin.cookie);
     expect(json.body).toEqual([]);
+  });
+
+  it('gives its database connection back when the client goes away half-way', async () => {
+    const db = api.app.get(DataSource);
+    const big = await createProjectWithItems(api, { items: 20_000 });
+    await api.app.listen(0, '127.0.0.1');
+    const { port } = api.app.getHttpServer().address() as AddressInfo;
+    await new Promise<void>((resolve, reject) => {
+      const download = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: `/projects/${big.id}/export?format=ndjson`,
+          headers: { Cookie: admin.cookie },
+        },
+        (response) => {
+          response.once('data', () => {
+            download.destroy();
+            resolve();
+          });
+        },
+      );
+      download.on('error', () => undefined);
+      download.on('close', resolve);
+      download.once('timeout', reject);
+      download.end();
+    });
+    // The export's connection is back (idle) or discarded. Other work (the outbox relay) borrows
+    // connections now and then, so look for a moment when none is checked out.
+    const pool = (db.driver as PostgresDriver).master as Pool;
+    const checkedOut: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await sleep(50);
+      checkedOut.push(pool.totalCount - pool.idleCount);
+    }
+    expect(Math.min(...checkedOut)).toBe(0);
+    const again = await get('ndjson').expect(200);
+    expect((again.body as string).trimEnd().split('\n')).toHaveLength(3);
   });
 
   it('is for admins, and names the formats on a bad one', async () => {
