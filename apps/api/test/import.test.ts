@@ -143,7 +143,7 @@ describe('POST /projects/:id/items (import)', () => {
         '{"id":"","vector":[1,2,3]}',
         '{"vector":[9,9,9]}',
       ].join('\r\n');
-      const response = await post(projectId, 'application/x-ndjson', body).expect(200);
+      const response = await post(projectId, 'application/x-ndjson', `\uFEFF${body}`).expect(200);
       expect(response.body).toMatchObject({ received: 5, inserted: 2, duplicates: 1, rejected: 2 });
       expect(response.body.rejections).toEqual([
         { row: 2, reason: expect.stringMatching(/^not valid JSON: /) },

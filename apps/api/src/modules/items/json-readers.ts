@@ -66,7 +66,13 @@ export async function* readNdjson(body: AsyncIterable<Buffer>): AsyncGenerator<S
     keep(text.slice(start));
   }
 
-  for await (const chunk of body) yield* feed(decoder.write(chunk));
+  let first = true;
+  for await (const chunk of body) {
+    const text = decoder.write(chunk);
+    // A byte-order mark (from some editors) is not part of the first line.
+    yield* feed(first && text.startsWith('\uFEFF') ? text.slice(1) : text);
+    if (text.length > 0) first = false;
+  }
   yield* feed(decoder.end());
   yield* lineEnd();
 }
