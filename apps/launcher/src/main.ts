@@ -25,6 +25,16 @@ class RunningSystem {
     return this.stopping;
   }
 
+  /**
+   * A part ended on its own: stop the rest. During a stop it is expected (a terminal's Ctrl-C reaches
+   * PostgreSQL and the site directly, as they share the launcher's process group).
+   */
+  fail(message: string): void {
+    if (this.stopping) return;
+    console.error(message);
+    void this.stop(1);
+  }
+
   async stop(code: number): Promise<never> {
     if (this.stopping) {
       console.log('  (still stopping; PostgreSQL is being shut down cleanly)');
@@ -71,12 +81,11 @@ async function main(system: RunningSystem): Promise<void> {
             password: persistentSecret(join(config.DATA_DIR, 'postgres-password')),
             notice,
           });
-          database.onUnexpectedExit((code) => {
-            console.error(
+          database.onUnexpectedExit((code) =>
+            system.fail(
               `embedded PostgreSQL stopped unexpectedly (exit code ${code}); see ${config.DATA_DIR}/postgres.log`,
-            );
-            void system.stop(1);
-          });
+            ),
+          );
           return { ...database, embedded: true };
         },
       )
@@ -103,10 +112,7 @@ async function main(system: RunningSystem): Promise<void> {
     ),
   );
   for (const service of system.services) {
-    service.failed.catch((error: unknown) => {
-      console.error((error as Error).message);
-      void system.stop(1);
-    });
+    service.failed.catch((error: unknown) => system.fail((error as Error).message));
   }
 
   if (config.START_FRONTEND && !system.isStopping) {
@@ -118,10 +124,7 @@ async function main(system: RunningSystem): Promise<void> {
       });
       await waitForHttp(`http://127.0.0.1:${config.FRONTEND_PORT}/`, { failed: system.site.failed });
     });
-    system.site!.failed.catch((error: unknown) => {
-      console.error((error as Error).message);
-      void system.stop(1);
-    });
+    system.site!.failed.catch((error: unknown) => system.fail((error as Error).message));
   }
   if (system.isStopping) return;
 

@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../config/env';
 import { ApiSession, digitsOracle, eventually } from '../harness/api-session';
 import { freePorts, startLauncher } from '../harness/launcher-process';
 
-const LABELS = 150;
+const LABELS = 80;
 
 interface Request {
   /** ms since the epoch when the request was sent. */
@@ -39,8 +39,17 @@ async function main(): Promise<void> {
   const buildCheckSeconds = (Date.now() - buildCheckStarted) / 1000;
   const loadBefore = loadavg()[0]!;
 
+  // An interrupted bench stops the system it started.
+  let running: Awaited<ReturnType<typeof startLauncher>> | null = null;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(
+      signal,
+      () => void (running?.stop('SIGINT') ?? Promise.resolve()).then(() => process.exit(1)),
+    );
+  }
   try {
     const cold = await startLauncher(settings);
+    running = cold;
     console.log(`fresh start: ${cold.secondsToReady.toFixed(1)} s`);
     const api = await ApiSession.signIn(`http://127.0.0.1:${ports.api}`, cold.adminEmail, cold.adminPassword);
     const demo = await eventually('the demo project', async () =>
@@ -61,9 +70,9 @@ async function main(): Promise<void> {
       await api.label(served.item.id, trueClass(served.item.externalId), served.lease.id);
       submit.push({ at, ms: Date.now() - at });
     }
-    const models = await eventually('the last model version', async () => {
+    const models = await eventually('a model version trained on the last labels', async () => {
       const versions = await api.models(demo.id);
-      return versions.length >= Math.floor(LABELS / 10) - 2 ? versions : null;
+      return versions.some((model) => model.labelCount >= submit.length - 10) ? versions : null;
     });
     // A training runs from trainedAt - trainingMs to trainedAt.
     const trainings = models.map((model) => {
@@ -78,8 +87,10 @@ async function main(): Promise<void> {
     const stopSeconds = (Date.now() - stopStarted) / 1000;
 
     const warm = await startLauncher(settings);
+    running = warm;
     console.log(`second start: ${warm.secondsToReady.toFixed(1)} s`);
     await warm.stop('SIGINT');
+    running = null;
 
     const results = {
       date: new Date().toISOString(),
