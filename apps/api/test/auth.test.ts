@@ -126,6 +126,34 @@ describe('sign-in, sessions and sign-out', () => {
     await http().post('/auth/sign-in').send({ email: user.email, password: user.password }).expect(200);
   });
 
+  it('lets users change their own password with the current one; their other sessions end', async () => {
+    const user = await createAccount(api, admin);
+    const signInWith = (password: string) =>
+      http().post('/auth/sign-in').send({ email: user.email, password });
+    const here = sessionCookieFrom(await signInWith(user.password).expect(200));
+    const elsewhere = sessionCookieFrom(await signInWith(user.password).expect(200));
+
+    const wrong = await http()
+      .post('/auth/password')
+      .set('Cookie', here)
+      .send({ currentPassword: 'not my password', newPassword: 'my own new passphrase' })
+      .expect(400);
+    expect(wrong.body.details).toEqual([
+      { field: 'currentPassword', message: 'this is not your current password' },
+    ]);
+    await signInWith('my own new passphrase').expect(401);
+
+    await http()
+      .post('/auth/password')
+      .set('Cookie', here)
+      .send({ currentPassword: user.password, newPassword: 'my own new passphrase' })
+      .expect(204);
+    await http().get('/auth/me').set('Cookie', here).expect(200);
+    await http().get('/auth/me').set('Cookie', elsewhere).expect(401);
+    await signInWith(user.password).expect(401);
+    await signInWith('my own new passphrase').expect(200);
+  });
+
   it('asks for sign-in on /auth/me without a session, and names a malformed body field', async () => {
     const anonymous = await http().get('/auth/me').expect(401);
     expect(anonymous.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'sign in first' });

@@ -36,6 +36,14 @@ export const updateUserRequestSchema = z
   .partial()
   .strict();
 
+/** A signed-in user changing their own password; their other sessions end. */
+export const changePasswordRequestSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().min(12, 'passwords need at least 12 characters').max(1024),
+  })
+  .strict();
+
 export const createApiTokenRequestSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -64,6 +72,7 @@ export type SignInRequest = z.infer<typeof signInRequestSchema>;
 export type User = z.infer<typeof userSchema>;
 export type CreateUserRequest = z.input<typeof createUserRequestSchema>;
 export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
 export type CreateApiTokenRequest = z.infer<typeof createApiTokenRequestSchema>;
 export type ApiToken = z.infer<typeof apiTokenSchema>;
 export type CreatedApiToken = z.infer<typeof createdApiTokenSchema>;

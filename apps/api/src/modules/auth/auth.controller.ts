@@ -2,7 +2,14 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } fr
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { signInRequestSchema, userSchema, type SignInRequest, type User } from '@foreman/contracts';
+import {
+  changePasswordRequestSchema,
+  signInRequestSchema,
+  userSchema,
+  type ChangePasswordRequest,
+  type SignInRequest,
+  type User,
+} from '@foreman/contracts';
 import { API_CONFIG, type ApiConfig } from '../../config/env';
 import { ApiErrorResponses, ApiJsonBody, ApiJsonResponse } from '../../common/openapi';
 import { ZodValidationPipe } from '../../common/zod-validation.pipe';
@@ -57,5 +64,22 @@ export class AuthController {
   @ApiErrorResponses([401, 'not signed in, or the session has expired'])
   async me(@CurrentUser() caller: AuthenticatedUser): Promise<{ user: User }> {
     return { user: await this.auth.me(caller.id) };
+  }
+
+  @Post('password')
+  @UseGuards(SignInThrottlerGuard)
+  @HttpCode(204)
+  @ApiJsonBody(changePasswordRequestSchema)
+  @ApiJsonResponse(204, "changed; the caller's other sessions end")
+  @ApiErrorResponses(
+    [400, 'the current password is wrong, or the new one is too short'],
+    [401, 'not signed in'],
+    [429, 'too many attempts; see Retry-After'],
+  )
+  async changePassword(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body(new ZodValidationPipe(changePasswordRequestSchema)) body: ChangePasswordRequest,
+  ): Promise<void> {
+    await this.auth.changePassword(caller, body);
   }
 }

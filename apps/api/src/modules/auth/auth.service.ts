@@ -1,16 +1,18 @@
 import {
+  BadRequestException,
   ForbiddenException,
   Inject,
   Injectable,
   NotFoundException,
   UnauthorizedException,
 } from '@nestjs/common';
-import type { SignInRequest, User } from '@foreman/contracts';
+import type { ChangePasswordRequest, SignInRequest, User } from '@foreman/contracts';
 import { API_CONFIG, type ApiConfig } from '../../config/env';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { toUser } from '../users/users.service';
 import { AuthRepository } from './auth.repository';
+import type { AuthenticatedUser } from './authenticated-user';
 import { hashSecretToken, newSecretToken } from './secret-token';
 
 export interface SignedIn {
@@ -54,6 +56,20 @@ export class AuthService {
   /** Ends the session behind this cookie value, if any; signing out twice is not an error. */
   async signOut(sessionToken: string | undefined): Promise<void> {
     if (sessionToken) await this.auth.revokeSession(hashSecretToken(sessionToken));
+  }
+
+  /** Needs the current password; every other session of the user ends, the caller's own stays. */
+  async changePassword(caller: AuthenticatedUser, request: ChangePasswordRequest): Promise<void> {
+    const account = await this.users.findCredentials(caller.email);
+    if (!account || !(await this.passwords.verify(account.passwordHash, request.currentPassword))) {
+      const issue = { field: 'currentPassword', message: 'this is not your current password' };
+      throw new BadRequestException({ message: `${issue.field}: ${issue.message}`, details: [issue] });
+    }
+    await this.users.update(
+      account.id,
+      { passwordHash: await this.passwords.hash(request.newPassword) },
+      { keepSessionId: caller.sessionId },
+    );
   }
 
   async me(userId: string): Promise<User> {

@@ -8,15 +8,17 @@ function clientAddress(request: Record<string, unknown>): string {
   return String(request.ip ?? 'unknown');
 }
 
+/** The account a password is tried for: the email sent to sign in, else the signed-in caller's. */
 function attemptedEmail(request: Record<string, unknown>): string {
   const body = request.body as { email?: unknown } | undefined;
-  return typeof body?.email === 'string' ? body.email.trim().toLowerCase() : '';
+  if (typeof body?.email === 'string') return body.email.trim().toLowerCase();
+  return (request.user as { email?: string } | undefined)?.email ?? '';
 }
 
 /**
- * Sign-in attempts are limited per client address and email (guessing one account's password), and,
- * ten times as loosely, per address alone (trying one password on many accounts). Counts live in
- * memory, per API instance. Answers 429 with Retry-After.
+ * Password attempts (sign-in, password change) are limited per client address and email (guessing
+ * one account's password), and, ten times as loosely, per address alone (trying one password on many
+ * accounts). Counts live in memory, per API instance. Answers 429 with Retry-After.
  */
 export function signInThrottleOptions(config: ApiConfig): ThrottlerModuleOptions {
   const limit = config.SIGN_IN_ATTEMPTS_PER_MINUTE;
