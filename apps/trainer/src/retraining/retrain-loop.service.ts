@@ -34,6 +34,9 @@ export class RetrainLoopService implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A hybrid app runs bootstrap hooks again when its microservice starts: start only once.
+    if (this.timer || this.stopping) return;
+    this.timer = setInterval(() => this.tick(), this.config.TRAINER_POLL_MS);
     this.backend = await initialiseBackend(this.config.TRAINER_BACKEND, (message) =>
       this.logger.log(message),
     );
@@ -41,7 +44,6 @@ export class RetrainLoopService implements OnApplicationBootstrap, OnApplication
     for (const projectId of interrupted) {
       this.logger.warn(`project ${projectId}: the last training did not finish; its work is still pending`);
     }
-    this.timer = setInterval(() => this.tick(), this.config.TRAINER_POLL_MS);
     this.tick();
   }
 

@@ -94,7 +94,11 @@ describe('trainer models', () => {
   it('measures quality on labels it did not train on, per class, including classes nobody labelled', async () => {
     const items = tinyItems(30, digits);
     const dataset = buildDataset(items, digits, fitNormaliser(items.map((item) => item.vector)));
-    const { model, metrics } = await trainAndEvaluate(dataset, digits, { epochs: 10, batchSize: 10, seed: 1 });
+    const { model, metrics } = await trainAndEvaluate(dataset, digits, {
+      epochs: 10,
+      batchSize: 10,
+      seed: 1,
+    });
     expect(metrics.evaluation).toBe('k-fold');
     expect(metrics.evaluatedOn).toBe(30);
     expect(metrics.accuracy).toBeGreaterThan(0.8);

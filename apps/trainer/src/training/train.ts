@@ -29,10 +29,12 @@ export async function fitModel(
   try {
     await model.fit(xs, ys, {
       epochs: options.epochs,
-      batchSize: options.batchSize,
+      // Small label sets get smaller batches, so a few epochs still make enough optimiser steps.
+      batchSize: Math.min(options.batchSize, Math.max(4, Math.ceil(dataset.size / 8))),
       shuffle: true,
       verbose: 0,
-      yieldEvery: 'never',
+      // Yields to the event loop between batches: events, health checks and heartbeats go on meanwhile.
+      yieldEvery: 'auto',
     });
   } finally {
     xs.dispose();
