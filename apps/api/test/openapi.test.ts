@@ -30,6 +30,8 @@ describe('OpenAPI at /docs', () => {
       required: ['email', 'password'],
       properties: { email: { type: 'string', format: 'email' }, password: { type: 'string' } },
     });
+    expect(signIn.security).toEqual([]); // public: no credentials needed
+    expect(document.paths['/auth/me'].get.security).toBeUndefined(); // the global requirement applies
     expect(Object.keys(signIn.responses).sort()).toEqual(['200', '400', '401', '403', '429']);
     expect(signIn.responses['429'].content[json].schema.required).toEqual(['statusCode', 'error', 'message']);
 

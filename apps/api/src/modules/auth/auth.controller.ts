@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
@@ -31,6 +31,7 @@ export class AuthController {
 
   @Post('sign-in')
   @Public()
+  @ApiOperation({ summary: 'sign in with email and password', security: [] })
   @UseGuards(SignInThrottlerGuard)
   @HttpCode(200)
   @ApiJsonBody(signInRequestSchema)
@@ -52,6 +53,7 @@ export class AuthController {
 
   @Post('sign-out')
   @Public()
+  @ApiOperation({ summary: 'end the session behind the cookie, if any', security: [] })
   @HttpCode(204)
   @ApiJsonResponse(204, 'the session is ended on the server and the cookie cleared')
   async signOut(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
