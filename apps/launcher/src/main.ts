@@ -2,8 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@foreman/contracts';
-import { runMigrations } from '@foreman/database';
-import { LocalEventHub } from '@foreman/messaging';
 import { REPO_ROOT, loadLauncherConfig, type LauncherConfig } from './config/env';
 import { startEmbeddedPostgres, stopLeftoverPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { assertPortsFree, type PortClaim } from './ports';
@@ -93,6 +91,11 @@ async function main(system: RunningSystem): Promise<void> {
   const database: Database = await system.database;
   if (system.isStopping) return;
 
+  // TypeORM and NestJS load only now, so a bad setting or a taken port is reported at once.
+  const [{ runMigrations }, { LocalEventHub }] = await Promise.all([
+    import('@foreman/database'),
+    import('@foreman/messaging'),
+  ]);
   await step('database migrations', () => runMigrations(database.url));
   const adminPassword = config.ADMIN_PASSWORD ?? persistentSecret(join(config.DATA_DIR, 'admin-password'));
   const hub = config.AMQP_URL ? null : new LocalEventHub();

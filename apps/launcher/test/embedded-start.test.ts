@@ -15,7 +15,7 @@ import {
  * events, the digits demo and the site; then a second start on the same data.
  */
 describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
-  jest.setTimeout(180_000);
+  jest.setTimeout(150_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'foreman-launcher-'));
   const trueClass = digitsOracle();
   let ports: LauncherPorts;
@@ -139,6 +139,16 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     expect(progress.fullyLabelled).toBe(labelled.length);
     expect(progress.labellers.find((labeller) => labeller.labels > 0)?.labels).toBe(labelled.length);
     expect((await api.models(projectId)).length).toBeGreaterThan(0);
+  });
+
+  it('recovers when the launcher was killed: the next start stops the PostgreSQL it left running', async () => {
+    await launcher!.stop('SIGKILL');
+    expect(postgresProcessesOn(dataDir)).toHaveLength(1); // orphaned, holding the data directory
+
+    launcher = await startLauncher({ ...settings(), START_FRONTEND: 'false' });
+    expect(launcher.output()).toMatch(/stopping the PostgreSQL \(PID \d+\) left running by an earlier start/);
+    const api = await ApiSession.signIn(apiUrl(), launcher.adminEmail, adminPassword);
+    expect((await api.progress(projectId)).fullyLabelled).toBe(labelled.length);
 
     expect(await launcher.stop('SIGTERM')).toBe(0);
     launcher = null;
