@@ -15,8 +15,17 @@ export interface ItemQueueState {
   labellerLabelId: number | null;
 }
 
+/** Projects from this many items on get progress counts that may lag by up to the TTL below. */
+const LARGE_PROJECT_ITEMS = 20_000;
+const LARGE_PROJECT_COUNTS_TTL_MS = 2_000;
+
 @Injectable()
 export class QueueRepository {
+  private readonly largeProjectCounts = new Map<
+    string,
+    { counts: Omit<ProgressCounts, 'mine'>; until: number }
+  >();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The project an item belongs to, or null for an unknown item. */
@@ -52,9 +61,20 @@ export class QueueRepository {
 
   /**
    * The project's items in three disjoint groups, and the labeller's own live labels. One scan of the
-   * project's items plus two index lookups.
+   * project's items plus two index lookups; for large projects (where that scan costs tens of
+   * milliseconds and every next/submit answer carries the counts) the project-wide part is reused for up
+   * to LARGE_PROJECT_COUNTS_TTL_MS, and only the labeller's own count is read each time.
    */
   async progressCounts(projectId: string, labellerId: string): Promise<ProgressCounts> {
+    const cached = this.largeProjectCounts.get(projectId);
+    if (cached && cached.until > Date.now()) {
+      const [{ mine }] = (await this.db.query(
+        `SELECT count(*)::int AS mine FROM labels
+          WHERE project_id = $1 AND labeller_id = $2 AND retracted_at IS NULL`,
+        [projectId, labellerId],
+      )) as [{ mine: number }];
+      return { ...cached.counts, mine };
+    }
     const [row] = (await this.db.query(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
@@ -70,6 +90,16 @@ export class QueueRepository {
     )) as { total: number; fullyLabelled: number; started: number; leasedUnstarted: number; mine: number }[];
     const { total, fullyLabelled, started, leasedUnstarted, mine } = row!;
     const inProgress = started + leasedUnstarted;
-    return { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress, mine };
+    const counts = { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress };
+    if (total >= LARGE_PROJECT_ITEMS) this.rememberLargeProjectCounts(projectId, counts);
+    return { ...counts, mine };
+  }
+
+  private rememberLargeProjectCounts(projectId: string, counts: Omit<ProgressCounts, 'mine'>): void {
+    const now = Date.now();
+    if (this.largeProjectCounts.size > 1_000) {
+      for (const [id, entry] of this.largeProjectCounts) if (entry.until <= now) this.largeProjectCounts.delete(id);
+    }
+    this.largeProjectCounts.set(projectId, { counts, until: now + LARGE_PROJECT_COUNTS_TTL_MS });
   }
 }
