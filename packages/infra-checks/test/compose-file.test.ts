@@ -180,6 +180,15 @@ describe('infra/docker-compose.yml', () => {
   it('serves adminer on 8080 with PostgreSQL preselected, and the site on 3000 talking to the api', () => {
     expect(services.adminer!.ports).toEqual(['127.0.0.1:8080:8080']);
     expect(services.adminer!.environment).toEqual({ ADMINER_DEFAULT_SERVER: 'db' });
+    // Adminer's login form offers MySQL first; the mounted plugin makes it PostgreSQL on db.
+    expect(services.adminer!.image).toBe('adminer:5');
+    const [plugin] = services.adminer!.volumes!;
+    expect(plugin).toBe(
+      './adminer/login-postgresql.php:/var/www/html/plugins-enabled/login-postgresql.php:ro',
+    );
+    expect(readFileSync(join(REPO_ROOT, 'infra/adminer/login-postgresql.php'), 'utf8')).toContain(
+      "['server' => 'db', 'driver' => 'pgsql']",
+    );
     expect(services.frontend!.ports).toEqual(['3000:3000']);
     expect(services.frontend!.environment!.API_URL).toBe(`http://api:${services.api!.environment!.PORT}`);
   });
