@@ -24,11 +24,24 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   app.useBodyParser('json', {
     limit: '1mb',
     type: (request: IncomingMessage) => isJsonRequest(request) && !isStreamedUpload(request),
+    reviver: refuseUnstorableStrings,
   });
   app.useGlobalFilters(new ApiExceptionFilter());
   serveApiDocs(app);
   app.enableShutdownHooks();
   return app;
+}
+
+/** PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate has no UTF-8 form (it would be mangled). */
+// eslint-disable-next-line no-control-regex -- NUL is what this looks for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** JSON.parse reviver: such a string fails the parse, so the body parser answers 400 naming the field. */
+function refuseUnstorableStrings(key: string, value: unknown): unknown {
+  if (typeof value === 'string' && UNSTORABLE.test(value)) {
+    throw new SyntaxError(`a string in the body (field "${key}") contains a NUL character or an unpaired surrogate, which cannot be stored`);
+  }
+  return value;
 }
 
 /** OpenAPI description at /docs (UI) and /docs-json; public, like the source it is generated from. */

@@ -17,6 +17,10 @@ const FIELD_OF: Record<InputKind, 'vector' | 'url' | 'text'> = {
   text: 'text',
 };
 const PAYLOAD_FIELDS = ['vector', 'url', 'text'];
+/** PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate has no UTF-8 form (it would be mangled). */
+// eslint-disable-next-line no-control-regex -- NUL is what this looks for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE_REASON = 'contains a NUL character or an unpaired surrogate, which cannot be stored';
 
 export function vectorLength(shape: number[] | null): number {
   return (shape ?? []).reduce((product, size) => product * size, 1);
@@ -66,6 +70,7 @@ export function createRowValidator(project: { inputKind: InputKind; shape: numbe
     }
     if (typeof value !== 'string') return '"text" must be a string';
     if (value.trim() === '') return '"text" is empty';
+    if (UNSTORABLE.test(value)) return `"text" ${UNSTORABLE_REASON}`;
     return { text: value };
   }
 
@@ -74,6 +79,7 @@ export function createRowValidator(project: { inputKind: InputKind; shape: numbe
     const text = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : id;
     if (typeof text !== 'string') return { reason: '"id" must be a string or an integer' };
     if (text === '') return { reason: '"id" is empty' };
+    if (UNSTORABLE.test(text)) return { reason: `"id" ${UNSTORABLE_REASON}` };
     if (text.length > MAX_EXTERNAL_ID_CHARS) {
       return { reason: `"id" is longer than ${MAX_EXTERNAL_ID_CHARS} characters` };
     }
