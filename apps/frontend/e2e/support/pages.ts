@@ -38,6 +38,18 @@ export async function waitForItemOtherThan(page: Page, previous: string | null):
   return shown;
 }
 
+/** Waits, polling inside the page, until it shows an item; the finished state re-checks on its own. */
+export async function waitForAnyItem(page: Page, timeout = 15_000): Promise<string> {
+  const handle = await page.waitForFunction(
+    () => document.querySelector('[data-testid="item"]')?.getAttribute('data-external-id') ?? false,
+    undefined,
+    { polling: 'raf', timeout },
+  );
+  const shown = (await handle.jsonValue()) as string;
+  await handle.dispose();
+  return shown;
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);

@@ -4,6 +4,8 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
+  ComposedChart,
+  Legend,
   Line,
   LineChart,
   ResponsiveContainer,
@@ -27,24 +29,30 @@ function ChartFrame({ label, children }: { label: string; children: React.ReactE
   );
 }
 
-/** Cumulative labels per hour bucket. */
+/** Labels given per hour (bars) and the running total (line). */
 export function TimelineChart({ timeline }: { timeline: ProgressResponse['timeline'] }) {
   if (timeline.length === 0) return <p className="muted">No labels yet.</p>;
   let total = 0;
   const data = timeline.map((bucket) => {
     total += bucket.labels;
     const at = new Date(bucket.at);
-    return { at: at.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }), total };
+    return {
+      at: at.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+      labels: bucket.labels,
+      total,
+    };
   });
   return (
-    <ChartFrame label={`Labels over time: ${total} in total`}>
-      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-        <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
+    <ChartFrame label={`Labels over time: ${total} in total over ${data.length} hour${data.length === 1 ? '' : 's'}`}>
+      <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <CartesianGrid stroke={GRID} strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="at" tick={{ fontSize: 12 }} />
         <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
         <Tooltip />
-        <Line type="monotone" dataKey="total" name="labels" stroke={INK} strokeWidth={2} dot isAnimationActive={false} />
-      </LineChart>
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Bar dataKey="labels" name="labels in the hour" fill="#8fa9c9" maxBarSize={48} isAnimationActive={false} />
+        <Line type="linear" dataKey="total" name="total" stroke={INK} strokeWidth={2} dot isAnimationActive={false} />
+      </ComposedChart>
     </ChartFrame>
   );
 }
@@ -99,7 +107,7 @@ export function LearningCurveChart({ models }: { models: readonly ModelVersion[]
         />
         <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 12 }} />
         <Tooltip formatter={(value) => [`${String(value)}%`, 'accuracy']} labelFormatter={(value) => `${String(value)} labels`} />
-        <Line type="monotone" dataKey="accuracy" stroke={ACCENT} strokeWidth={2} dot isAnimationActive={false} />
+        <Line type="linear" dataKey="accuracy" stroke={ACCENT} strokeWidth={2} dot isAnimationActive={false} />
       </LineChart>
     </ChartFrame>
   );

@@ -24,6 +24,8 @@ interface Failure {
   retry: () => void;
 }
 
+const RECHECK_MS = 3000;
+
 /** The User Timing measure the e2e test reads: from a class key to the next item on screen. */
 export const LABEL_TO_NEXT_MEASURE = 'foreman:label-to-next-item';
 
@@ -59,6 +61,7 @@ export function Labeller({ project }: { project: Project }) {
   const show = useCallback((response: NextItemResponse) => {
     setProgress(response.progress);
     setSelected([]);
+    if (response.status === 'done') labelStartedAt.current = null;
     setView(response.status === 'item' ? { kind: 'item', served: response } : { kind: 'done' });
   }, []);
 
@@ -129,6 +132,17 @@ export function Labeller({ project }: { project: Project }) {
       show(await browserApi.next(project.id));
     });
   }, [pending, project.id, run, show, submitPending]);
+
+  // Items others hold, or that still need other people's labels, may come back (a lease runs out, a label
+  // is undone): while the project is unfinished, the finished state checks again on its own.
+  const othersStillWorking = view.kind === 'done' && progress !== null && progress.fullyLabelled < progress.total;
+  useEffect(() => {
+    if (!othersStillWorking) return;
+    const timer = setInterval(() => {
+      if (!busyRef.current) void browserApi.next(project.id).then(show, () => undefined);
+    }, RECHECK_MS);
+    return () => clearInterval(timer);
+  }, [othersStillWorking, project.id, show]);
 
   const served = view.kind === 'item' ? view.served : null;
 
@@ -274,6 +288,9 @@ export function Labeller({ project }: { project: Project }) {
         <div className="state-box" data-testid="queue-done">
           <h2>The queue is finished for you</h2>
           <p>Every item you can label here has its labels, or is held by someone else right now.</p>
+          {othersStillWorking && (
+            <p className="small muted">Others are still working on this project; this page checks for items every few seconds.</p>
+          )}
           <div className="actions">
             <button type="button" className="button" onClick={() => void loadNext()}>
               Check again (N)
