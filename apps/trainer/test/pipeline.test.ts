@@ -35,7 +35,13 @@ describe('label events in, model versions and rankings out (digits project)', ()
 
   beforeAll(async () => {
     [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-    seeded = await seedDigitsProject(db.url, { itemCount: 300, labelled: 60, retrainAfterSeconds: 2 });
+    // Retrain after 1 s of quiet (or 100 new labels): the whole burst makes one or two trainings.
+    seeded = await seedDigitsProject(db.url, {
+      itemCount: 300,
+      labelled: 60,
+      retrainEveryLabels: 100,
+      retrainAfterSeconds: 1,
+    });
     sql = new Client({ connectionString: db.url });
     await sql.connect();
     app = await createTrainerApp(
@@ -45,7 +51,7 @@ describe('label events in, model versions and rankings out (digits project)', ()
         DATABASE_URL: db.url,
         AMQP_URL: vhost.url,
         TRAINER_POLL_MS: '200',
-        TRAINER_EPOCHS: '10',
+        TRAINER_EPOCHS: '6',
         RANKING_CHUNK_SIZE: '100',
       }),
     );
@@ -81,7 +87,7 @@ describe('label events in, model versions and rankings out (digits project)', ()
     expect(state.changes).toBe(60);
     // Debounced: a handful of trainings, not one per label (nor one per 10).
     expect(state.latest).toBeGreaterThanOrEqual(1);
-    expect(state.latest).toBeLessThanOrEqual(3);
+    expect(state.latest).toBeLessThanOrEqual(2);
 
     const { rows: versions } = await sql.query(
       `SELECT version, label_count, metrics, training_ms, backend, trained_at, artifacts IS NOT NULL AS saved
@@ -94,8 +100,8 @@ describe('label events in, model versions and rankings out (digits project)', ()
     expect(latest.training_ms).toBeGreaterThan(0);
     expect(latest.metrics.evaluation).toBe('k-fold');
     expect(latest.metrics.evaluatedOn).toBe(60);
-    // 60 labelled digits are enough for a CNN to do far better than chance (0.1).
-    expect(latest.metrics.accuracy).toBeGreaterThan(0.25);
+    // Better than chance (0.1) after a few epochs on 40 digits per fold; the benchmark measures real quality.
+    expect(latest.metrics.accuracy).toBeGreaterThan(0.15);
     expect(latest.metrics.perClass.map((entry: { className: string }) => entry.className)).toEqual(
       Array.from({ length: 10 }, (_, digit) => String(digit)),
     );
@@ -147,6 +153,7 @@ describe('label events in, model versions and rankings out (digits project)', ()
     });
     await broker.publish(EVENT_TYPES.labelRetracted, bad);
 
+    const collected: string[] = [];
     const reasons = await waitFor('two dead letters', async () => {
       const found: string[] = [];
       for (;;) {
@@ -162,6 +169,4 @@ describe('label events in, model versions and rankings out (digits project)', ()
     // The valid event behind them was handled.
     await waitFor('the valid event after the bad ones', async () => (await settled()).changes === before + 1);
   });
-
-  const collected: string[] = [];
 });

@@ -40,6 +40,12 @@ const BATCH = 10;
 const EPOCHS_PER_ROUND = Number(env.BENCH_EPOCHS_PER_ROUND ?? 2);
 const SHUFFLE = 0.1;
 const SCORING_ITEMS = Number(env.BENCH_SCORING_ITEMS ?? 100_000);
+/**
+ * cnn: the digits project's model ([8, 8] shape). dense: the trainer's logistic model, as for digits
+ * imported as flat 64-vectors; about ten times cheaper per step, which is what fits the 10-minute budget
+ * on a shared 2-core machine.
+ */
+const MODEL = env.BENCH_MODEL === 'cnn' ? 'cnn' : 'dense';
 const STRATEGIES: AcquisitionStrategy[] = ['entropy', 'margin', 'least-confidence', 'random'];
 const THRESHOLDS = [0.9, 0.95];
 
@@ -239,7 +245,7 @@ function markdown(
     `\`pnpm --filter @foreman/trainer bench\` (apps/trainer/src/bench/learning-curve.ts), ${meta.date}, ${meta.cpus} CPUs ` +
       `(load average ${meta.load} during the run: the machine was shared), backend ${meta.backend}, ${meta.runtimeSeconds} s. ` +
       'Digits from data/demo, a fixed random 30 % held-out split per seed, a simulated oracle labelling in batches of 10 ' +
-      `from the trainer's own ordering (the seed's CNN, the acquisition function, shuffle proportion ${SHUFFLE}), ` +
+      `from the trainer's own ordering (its ${MODEL === 'cnn' ? 'CNN for [8, 8] items' : 'logistic model for flat 64-vectors'}, the acquisition function, shuffle proportion ${SHUFFLE}), ` +
       `10 to ${MAX_LABELS} labels, ${SEEDS} seeds. Each round continues training the previous round's model for ` +
       `${EPOCHS_PER_ROUND} epochs (warm start, to fit the time budget; the service retrains from scratch per version).`,
     '',
@@ -247,7 +253,7 @@ function markdown(
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    `Scoring ${scoring.items.toLocaleString('en')} unlabelled items (keyset pages of 2,000 from PostgreSQL, CNN prediction, entropy, ` +
+    `Scoring ${scoring.items.toLocaleString('en')} unlabelled items (keyset pages of 2,000 from PostgreSQL, ${MODEL === 'cnn' ? 'CNN' : 'logistic'} prediction, entropy, ` +
       `shuffle, ${scoring.chunks} ranking events of 5,000 items built): **${scoring.itemsPerSecond.toLocaleString('en')} items/s** ` +
       `(${scoring.withEventsSeconds} s; ${scoring.scoringSeconds} s without building events), peak RSS ${scoring.peakRssMb} MB ` +
       `(+${scoring.rssGrowthMb} MB during scoring), peak heap ${scoring.peakHeapMb} MB, ${scoring.eventMegabytes} MB of event JSON.`,

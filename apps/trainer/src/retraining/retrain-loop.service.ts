@@ -50,7 +50,8 @@ export class RetrainLoopService implements OnApplicationBootstrap, OnApplication
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    // A training is not worth holding up a shutdown for: its work stays pending and is redone on start.
+    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   }
 
   private tick(): void {
