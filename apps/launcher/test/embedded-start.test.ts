@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ApiSession, digitsOracle, eventually, labelWithOracle } from '../src/harness/api-session';
 import {
@@ -91,7 +92,8 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
       },
       60_000,
     );
-    expect(models[0]!.labelCount).toBeGreaterThanOrEqual(10);
+    // Labels reached the trainer (it trains every 10 labels, or 30 s after the last training).
+    expect(Math.max(...models.map((model) => model.labelCount))).toBeGreaterThan(0);
     // TensorFlow.js trains inside the trainer's worker thread on a real backend (wasm here).
     expect(models[0]!.backend).toMatch(/^(wasm|tensorflow)$/);
 
@@ -143,16 +145,22 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
 
   it('recovers when the launcher was killed: the next start stops the PostgreSQL it left running', async () => {
     await launcher!.stop('SIGKILL');
+    launcher = null;
     expect(postgresProcessesOn(dataDir)).toHaveLength(1); // orphaned, holding the data directory
 
-    launcher = await startLauncher({ ...settings(), START_FRONTEND: 'false' });
-    expect(launcher.output()).toMatch(/stopping the PostgreSQL \(PID \d+\) left running by an earlier start/);
-    const api = await ApiSession.signIn(apiUrl(), launcher.adminEmail, adminPassword);
-    expect((await api.progress(projectId)).fullyLabelled).toBe(labelled.length);
-
-    expect(await launcher.stop('SIGTERM')).toBe(0);
-    launcher = null;
+    // A port in use makes this start give up right after its checks: cheaper than a whole start, and
+    // the leftover server has been dealt with by then.
+    const squatter = createServer();
+    await new Promise<void>((done) => squatter.listen(ports.api, done));
+    try {
+      await expect(startLauncher({ ...settings(), START_FRONTEND: 'false' })).rejects.toThrow(
+        /stopping the PostgreSQL \(PID \d+\) left running by an earlier start[\s\S]*API_PORT/,
+      );
+    } finally {
+      await new Promise((done) => squatter.close(done));
+    }
     expect(postgresProcessesOn(dataDir)).toEqual([]);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   });
 });
 

@@ -52,8 +52,8 @@ describe('the start command with DATABASE_URL and AMQP_URL', () => {
     );
     expect((await api.progress(demo.id)).total).toBe(1797);
 
-    // The demo retrains every 10 labels: label events go API outbox -> RabbitMQ -> trainer, and the
-    // model version it writes shows that the whole path works on the broker.
+    // Label events go API outbox -> RabbitMQ -> trainer (the demo retrains every 10 labels, or 30 s
+    // after the first): the model version it writes shows the whole path works on the broker.
     await labelWithOracle(api, demo.id, digitsOracle(), 10);
     const models = await eventually(
       'a model version trained from labels sent through RabbitMQ',
@@ -63,7 +63,7 @@ describe('the start command with DATABASE_URL and AMQP_URL', () => {
       },
       60_000,
     );
-    expect(models[0]!.labelCount).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...models.map((model) => model.labelCount))).toBeGreaterThan(0);
 
     expect(await launcher.stop('SIGTERM')).toBe(0);
     launcher = null;
