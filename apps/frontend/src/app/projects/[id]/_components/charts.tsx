@@ -49,7 +49,8 @@ export function TimelineChart({ timeline }: { timeline: ProgressResponse['timeli
         <XAxis dataKey="at" tick={{ fontSize: 12 }} />
         <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
         <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        {/* Legend text in ink: the light bar colour alone would be too faint to read. */}
+        <Legend wrapperStyle={{ fontSize: 12 }} formatter={(value) => <span style={{ color: '#1b1f24' }}>{value}</span>} />
         <Bar dataKey="labels" name="labels in the hour" fill="#8fa9c9" maxBarSize={48} isAnimationActive={false} />
         <Line type="linear" dataKey="total" name="total" stroke={INK} strokeWidth={2} dot isAnimationActive={false} />
       </ComposedChart>

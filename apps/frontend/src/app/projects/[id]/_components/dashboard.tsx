@@ -108,9 +108,15 @@ export function Dashboard({
             <dd>{percent(progress.agreement)}</dd>
           </div>
           <div>
-            <dt>Model</dt>
+            <dt>Model accuracy</dt>
             <dd data-testid="stat-model">
-              {latest ? `v${latest.version} · ${percent(latest.metrics.accuracy)}` : 'not trained yet'}
+              {latest ? (
+                <>
+                  {percent(latest.metrics.accuracy)} <span className="stat-note">v{latest.version}</span>
+                </>
+              ) : (
+                <span className="stat-note">not trained yet</span>
+              )}
             </dd>
           </div>
         </dl>
