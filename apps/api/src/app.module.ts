@@ -1,9 +1,16 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { postgresHealthCheck } from '@foreman/database';
 import { EventBus, MessagingModule, messagingOptions } from '@foreman/messaging';
 import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/observability';
+import { CorrelationContextMiddleware } from './common/correlation-context.middleware';
 import { ConfigModule } from './config/config.module';
 import type { ApiConfig } from './config/env';
 import { DatabaseModule } from './database/database.module';
@@ -22,7 +29,12 @@ import { ModelsModule } from './modules/models/models.module';
 import { ProgressModule } from './modules/progress/progress.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  /** Every request runs inside its correlation id, so the events it writes carry it on to the other services. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CorrelationContextMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+  }
+
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,

@@ -1,5 +1,4 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { CorrelationContextMiddleware } from '../outbox/correlation-context.middleware';
+import { Module } from '@nestjs/common';
 import { OutboxModule } from '../outbox/outbox.module';
 import { QueueModule } from '../queue/queue.module';
 import { LabelRepository } from './label.repository';
@@ -12,8 +11,4 @@ import { LabelsService } from './labels.service';
   controllers: [LabelsController],
   providers: [LabelsService, LabelRepository],
 })
-export class LabelsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CorrelationContextMiddleware).forRoutes(LabelsController);
-  }
-}
+export class LabelsModule {}
