@@ -21,6 +21,8 @@ function jestConfig(rootDir, overrides = {}) {
     },
     moduleFileExtensions: ['ts', 'js', 'json'],
     testTimeout: 30_000,
+    // tfjs's wasm backend keeps handles open after the last test; a finished run must never hang CI.
+    forceExit: true,
     ...overrides,
   };
 }
