@@ -46,7 +46,14 @@ const SCORING_ITEMS = Number(env.BENCH_SCORING_ITEMS ?? 100_000);
  * on a shared 2-core machine.
  */
 const MODEL = env.BENCH_MODEL === 'cnn' ? 'cnn' : 'dense';
-const STRATEGIES: AcquisitionStrategy[] = ['entropy', 'margin', 'least-confidence', 'random'];
+const STRATEGIES = (env.BENCH_STRATEGIES?.split(',') ?? [
+  'entropy',
+  'margin',
+  'least-confidence',
+  'random',
+]) as AcquisitionStrategy[];
+/** A partial run (other model, strategies or seeds) writes only this JSON file, not the committed results. */
+const OUTPUT = env.BENCH_OUTPUT;
 const THRESHOLDS = [0.9, 0.95];
 
 const root = join(__dirname, '../../../..');
@@ -336,6 +343,10 @@ async function main(): Promise<void> {
     ),
     scoring,
   };
+  if (OUTPUT) {
+    writeFileSync(OUTPUT, `${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/learning-curve.json'), `${JSON.stringify(result, null, 2)}\n`);
   const section = markdown(summary, scoring, meta);
