@@ -3,7 +3,6 @@
  * data directory, then a second start on the same data), and how fast the API serves the next item while
  * the trainer trains in its worker thread. Results: bench/results/launcher.json and docs/benchmarks.md.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,12 +30,6 @@ async function main(): Promise<void> {
     FRONTEND_PORT: String(ports.frontend),
     START_FRONTEND: 'true',
   };
-  const buildCheckStarted = Date.now();
-  execFileSync('pnpm', ['turbo', 'run', 'build', '--filter=@foreman/launcher...', '--output-logs=none'], {
-    cwd: REPO_ROOT,
-    stdio: 'ignore',
-  });
-  const buildCheckSeconds = (Date.now() - buildCheckStarted) / 1000;
   const loadBefore = loadavg()[0]!;
 
   // An interrupted bench stops the system it started.
@@ -95,7 +88,6 @@ async function main(): Promise<void> {
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, loadAverage1m: Number(loadBefore.toFixed(2)) },
-      buildCheckSeconds: round(buildCheckSeconds),
       freshStartSeconds: round(cold.secondsToReady),
       secondStartSeconds: round(warm.secondsToReady),
       stopSeconds: round(stopSeconds),
@@ -139,7 +131,6 @@ function summarize(values: number[]) {
 type Results = {
   date: string;
   machine: { cpus: number; loadAverage1m: number };
-  buildCheckSeconds: number;
   freshStartSeconds: number;
   secondStartSeconds: number;
   stopSeconds: number;
@@ -168,7 +159,6 @@ Raw numbers: \`bench/results/launcher.json\`.
 
 | start | seconds |
 | --- | --- |
-| \`pnpm start\`'s build check, everything cached | ${results.buildCheckSeconds} |
 | fresh data directory (new cluster, migrations, demo seed, site) | ${results.freshStartSeconds} |
 | second start on the same data | ${results.secondStartSeconds} |
 | Ctrl-C until everything, PostgreSQL included, has stopped | ${results.stopSeconds} |
