@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ConfigError } from '@foreman/contracts';
 import { loadLauncherConfig } from '../src/config/env';
 
@@ -32,5 +33,11 @@ describe('empty launcher settings', () => {
     expect(config.ADMIN_EMAIL).toBe('admin@foreman.local');
     expect(config.ADMIN_PASSWORD).toBeUndefined();
     expect(config.DATABASE_URL).toBeUndefined();
+  });
+});
+
+describe('the data directory', () => {
+  it('is absolute, so PostgreSQL and the leftover checks see the same path whatever the working directory', () => {
+    expect(loadLauncherConfig({ DATA_DIR: 'my-data' }).DATA_DIR).toBe(resolve('my-data'));
   });
 });

@@ -16,7 +16,11 @@ export const launcherEnvSchema = z.object({
   /** Unset: the services exchange events in-process. Set: through that RabbitMQ, as in production. */
   AMQP_URL: amqpUrlSchema.optional(),
   /** Where the embedded database and the generated admin password live; survives restarts. */
-  DATA_DIR: z.string().min(1).default(resolve(repoRoot, '.data')),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default(resolve(repoRoot, '.data'))
+    .transform((dir) => resolve(dir)),
   EMBEDDED_POSTGRES_PORT: portSchema(5488),
   API_PORT: portSchema(4000),
   TRAINER_PORT: portSchema(4100),
