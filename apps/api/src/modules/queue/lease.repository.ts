@@ -22,6 +22,9 @@ const LEASED_ITEM_COLUMNS = `
 
 /** How often a claim is retried when the item it locked was leased by a transaction it could not yet see. */
 const CLAIM_ATTEMPTS = 10;
+/** How long a claim waits for item rows another transaction holds locked (a ranking being applied). */
+const LOCKED_QUEUE_WAIT_MS = 3_000;
+const LOCKED_QUEUE_POLL_MS = 50;
 
 /** Leases: who holds which item until when. Every expiry comes from the database clock. */
 @Injectable()
@@ -35,7 +38,12 @@ export class LeaseRepository {
    * locked with SKIP LOCKED, so concurrent claims pass over each other instead of waiting or colliding; an
    * expired lease on the item is taken over by the same statement. Null when nothing is left for them.
    */
-  async claimNext(projectId: string, labellerId: string, leaseSeconds: number): Promise<LeasedItem | null> {
+  async claimNext(
+    projectId: string,
+    labellerId: string,
+    leaseSeconds: number,
+    waitedForLocksMs = 0,
+  ): Promise<LeasedItem | null> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const [row] = (await this.db.query(
         `WITH held AS (
@@ -86,9 +94,43 @@ export class LeaseRepository {
       )) as (LeasedItem & { candidates: number })[];
       if (row?.leaseId != null) return withoutCandidates(row);
       // Nothing to claim, or the one item found was leased by a claim committed after this statement began.
-      if (!row?.candidates) return null;
+      if (!row?.candidates) {
+        return this.waitForLockedItems(projectId, labellerId, leaseSeconds, waitedForLocksMs);
+      }
     }
     return null;
+  }
+
+  /**
+   * SKIP LOCKED finds nothing while another transaction holds every open item row — the scheduler applying
+   * a ranking locks them all until it commits. "Done" would then be wrong, so while items this labeller
+   * could take still exist (read without locking), wait for the lock to go and claim again.
+   */
+  private async waitForLockedItems(
+    projectId: string,
+    labellerId: string,
+    leaseSeconds: number,
+    waitedMs: number,
+  ): Promise<LeasedItem | null> {
+    if (waitedMs >= LOCKED_QUEUE_WAIT_MS) return null;
+    if (!(await this.hasClaimableItems(projectId, labellerId))) return null;
+    await new Promise((resolve) => setTimeout(resolve, LOCKED_QUEUE_POLL_MS));
+    return this.claimNext(projectId, labellerId, leaseSeconds, waitedMs + LOCKED_QUEUE_POLL_MS);
+  }
+
+  private async hasClaimableItems(projectId: string, labellerId: string): Promise<boolean> {
+    const [row] = (await this.db.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM items i
+          WHERE i.project_id = $1 AND i.remaining_labels > 0
+            AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = i.id AND l.expires_at > now())
+            AND NOT EXISTS (SELECT 1 FROM labels l
+                             WHERE l.item_id = i.id AND l.labeller_id = $2 AND l.retracted_at IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.item_id = i.id AND s.labeller_id = $2)
+       ) AS claimable`,
+      [projectId, labellerId],
+    )) as { claimable: boolean }[];
+    return row?.claimable ?? false;
   }
 
   /**
@@ -130,13 +172,16 @@ export class LeaseRepository {
 
   /** Records that the labeller passed on the item: the queue will not offer it to them again. */
   async recordSkip(tx: EntityManager, itemId: number, labellerId: string): Promise<void> {
-    await tx.query(
-      `INSERT INTO skips (item_id, labeller_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [itemId, labellerId],
-    );
+    await tx.query(`INSERT INTO skips (item_id, labeller_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      itemId,
+      labellerId,
+    ]);
   }
 }
 
-function withoutCandidates({ candidates: _candidates, ...item }: LeasedItem & { candidates: number }): LeasedItem {
+function withoutCandidates({
+  candidates: _candidates,
+  ...item
+}: LeasedItem & { candidates: number }): LeasedItem {
   return item;
 }
