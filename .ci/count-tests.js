@@ -14,7 +14,8 @@ for (const group of ['apps', 'packages']) {
   for (const name of readdirSync(join(root, group))) {
     const reports = join(root, group, name, '.reports');
     if (!existsSync(reports)) continue;
-    for (const file of readdirSync(reports).filter((f) => f.endsWith('.json'))) {
+    // Only the runners' own reports: other JSON there (measurements) is not a test count.
+    for (const file of readdirSync(reports).filter((f) => f === 'jest.json' || f === 'playwright.json')) {
       const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
       if (report.stats && 'expected' in report.stats) {
         passed += report.stats.expected + (report.stats.flaky ?? 0);
@@ -30,6 +31,11 @@ for (const group of ['apps', 'packages']) {
   }
 }
 
+if (![passed, failed, skipped].every(Number.isFinite)) {
+  console.error('a test report could not be read');
+  failed = Number.isFinite(failed) ? failed + 1 : 1;
+  passed = Number.isFinite(passed) ? passed : 0;
+}
 if (testCommandStatus !== 0 && failed === 0) {
   console.error(`the test command exited ${testCommandStatus} without a failing test in any report`);
   failed += 1;
