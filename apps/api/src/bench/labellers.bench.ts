@@ -12,7 +12,7 @@
  * Writes bench/results/labellers.json and the "bench:labellers" section of docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,7 +27,7 @@ import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth
  
 const knobs = process.env;
 const ROOT = join(__dirname, '../../../..');
-const SIZES = (knobs.BENCH_LABELLER_ITEMS ?? '10000').split(',').map(Number);
+const SIZES = (knobs.BENCH_LABELLER_ITEMS ?? '10000').split(',').filter(Boolean).map(Number);
 const CONCURRENCY = (knobs.BENCH_LABELLER_CONCURRENCY ?? '1,16,64').split(',').map(Number);
 const SECONDS = Number(knobs.BENCH_LABELLER_SECONDS ?? '6');
 const MAX_LABELLERS = Math.max(...CONCURRENCY);
@@ -53,6 +53,8 @@ interface Run {
   submit: Percentiles;
   /** Items served to a second labeller while the first one's lease was live (must be 0). */
   servedTwice: number;
+  /** 5xx answers (retried). */
+  serverErrors: number;
   floor: { labelsPerSecond: number; latencyMs: number };
   ratioToFloor: number;
   loadAverage: number;
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
   const app = await createApiApp(
     loadApiConfig({
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'error', // 5xx causes go to stderr
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
       RUN_MIGRATIONS: 'false',
@@ -251,6 +253,7 @@ async function runLabellers(base: string, projectId: string, labellers: { id: st
   const holder = new Map<number, string>();
   let servedTwice = 0;
   let labelled = 0;
+  const serverErrors: string[] = [];
   const post = async (cookie: string, path: string, body?: object) => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -259,11 +262,16 @@ async function runLabellers(base: string, projectId: string, labellers: { id: st
           headers: { cookie, 'content-type': 'application/json' },
           body: body ? JSON.stringify(body) : undefined,
         });
+        if (response.status >= 500 && attempt < 5) {
+          // Counted, then retried as the labelling page does (next is reload-safe, a submit carries its id).
+          serverErrors.push(`${response.status} ${(await response.text()).slice(0, 200)}`);
+          continue;
+        }
         if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
         return (await response.json()) as { status?: string; item?: { id: number } };
       } catch (error) {
         // A dropped keep-alive connection is retried: next is reload-safe, a submit carries its request id.
-        if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+        if (attempt >= 5 || !(error instanceof TypeError)) throw error;
       }
     }
   };
@@ -298,6 +306,7 @@ async function runLabellers(base: string, projectId: string, labellers: { id: st
     next: percentiles(nextMs),
     submit: percentiles(submitMs),
     servedTwice,
+    serverErrors: serverErrors.length,
   };
 }
 
@@ -326,39 +335,47 @@ function runPgbench(databaseUrl: string, scriptFile: string, projectId: string, 
   return { labelsPerSecond: round(Number(tps)), latencyMs: round(Number(latency ?? NaN)) };
 }
 
-function writeResults(runs: Run[]): void {
+/** This run's rows replace the same (items, state, labellers) rows of earlier runs; the others stay. */
+function writeResults(latest: Run[]): void {
   const file = join(ROOT, 'bench/results/labellers.json');
   mkdirSync(dirname(file), { recursive: true });
+  const key = (r: Run) => `${r.items}/${r.state}/${r.labellers}`;
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs: Run[] }).runs : [];
+  const fresh = new Set(latest.map(key));
+  const runs = [...earlier.filter((r) => !fresh.has(key(r))), ...latest].sort(
+    (a, b) => a.items - b.items || a.state.localeCompare(b.state) || a.labellers - b.labellers,
+  );
+  const sizes = runs.map((r) => r.items);
   const at = (items: number, state: Run['state'], labellers: number) =>
     runs.find((r) => r.items === items && r.state === state && r.labellers === labellers);
-  const top = MAX_LABELLERS;
-  const small = at(Math.min(...SIZES), 'fresh', top);
-  const large = at(Math.max(...SIZES), 'half labelled', top);
+  const top = Math.max(...runs.map((r) => r.labellers));
+  const small = at(Math.min(...sizes), 'fresh', top);
+  const large = at(Math.max(...sizes), 'half labelled', top);
   const targets = {
     nextP95At64Under20ms: runs.filter((r) => r.labellers === top).every((r) => r.next.p95 < 20),
     largeHalfOverSmallFreshP95: small && large ? Number((large.next.p95 / small.next.p95).toFixed(2)) : null,
     throughputAtLeastHalfOfFloor: runs.every((r) => r.ratioToFloor >= 0.5),
     noItemServedTwice: runs.every((r) => r.servedTwice === 0),
   };
-  const results = { date: new Date().toISOString(), seconds: SECONDS, runs, targets };
+  const results = { date: new Date().toISOString(), runs, targets };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const lines = [
     SECTION_START,
     '## Simulated labellers against the API, and the SQL floor (issue 10)',
     '',
     `\`pnpm --filter @foreman/api bench\` (${results.date.slice(0, 16)} UTC), \`labellers.bench\`: each labeller ` +
-      `loops POST /projects/:id/next then POST /items/:id/labels over HTTP keep-alive for ${SECONDS} s against the ` +
+      `loops POST /projects/:id/next then POST /items/:id/labels over HTTP keep-alive (seconds per row in the JSON) against the ` +
       'API in-process and PostgreSQL; "floor" is pgbench running the same claim + submit statements with as ' +
       'many clients. Scale with `BENCH_LABELLER_ITEMS=10000,1000000 BENCH_LABELLER_SECONDS=20`. ' +
       'Raw numbers: `bench/results/labellers.json`.',
     '',
-    '| items | state | labellers | labels/s | next p50 / p95 / p99 (ms) | submit p50 / p95 / p99 (ms) | floor labels/s | ratio | served twice | load avg |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| items | state | labellers | labels/s | next p50 / p95 / p99 (ms) | submit p50 / p95 / p99 (ms) | floor labels/s | ratio | served twice | 5xx | load avg |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map(
       (r) =>
         `| ${r.items.toLocaleString('en')} | ${r.state} | ${r.labellers} | ${r.labelsPerSecond} | ` +
         `${r.next.p50} / ${r.next.p95} / ${r.next.p99} | ${r.submit.p50} / ${r.submit.p95} / ${r.submit.p99} | ` +
-        `${r.floor.labelsPerSecond} | ${r.ratioToFloor} | ${r.servedTwice} | ${r.loadAverage} |`,
+        `${r.floor.labelsPerSecond} | ${r.ratioToFloor} | ${r.servedTwice} | ${r.serverErrors} | ${r.loadAverage} |`,
     ),
     '',
     `Targets: next p95 < 20 ms at ${top} labellers: **${targets.nextP95At64Under20ms ? 'met' : 'not met'}**; ` +
