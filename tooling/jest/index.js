@@ -21,7 +21,7 @@ function jestConfig(rootDir, overrides = {}) {
     },
     moduleFileExtensions: ['ts', 'js', 'json'],
     testTimeout: 30_000,
-    // tfjs's wasm backend keeps handles open after the last test; a finished run must never hang CI.
+    // A handle left open (tfjs's wasm backend keeps some) must never hang CI after the run is over.
     forceExit: true,
     ...overrides,
   };

@@ -40,6 +40,7 @@ export class RabbitMqConnection extends EventEmitter {
   private closing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
+  private starting: Promise<void> | null = null;
 
   constructor(private readonly options: RabbitMqConnectionOptions) {
     super();
@@ -49,10 +50,17 @@ export class RabbitMqConnection extends EventEmitter {
     return this.connection !== null;
   }
 
-  /** Connects, retrying in the background when the broker is not there yet. Resolves after the first try. */
-  async start(): Promise<void> {
-    this.closing = false;
-    await this.connect();
+  /**
+   * Connects, retrying in the background when the broker is not there yet. Resolves after the first try.
+   * Idempotent: a hybrid Nest app runs module init hooks again when its microservice starts, and a second
+   * connection would leak (and consume twice).
+   */
+  start(): Promise<void> {
+    if (!this.starting) {
+      this.closing = false;
+      this.starting = this.connect();
+    }
+    return this.starting;
   }
 
   /** Resolves once connected (or rejects after `timeoutMs`). */
@@ -83,6 +91,7 @@ export class RabbitMqConnection extends EventEmitter {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.starting = null;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const connection = this.connection;
     this.connection = null;
