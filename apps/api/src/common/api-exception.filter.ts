@@ -19,6 +19,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toApiError(exception);
     if (body.statusCode >= 500) this.logger.error(exception);
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
     response.status(body.statusCode).json(body);
   }
 
@@ -48,10 +49,29 @@ export class ApiExceptionFilter implements ExceptionFilter {
             : (exception as Error).message;
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
     }
+    // No database connection to be had (pool exhausted under load, database restarting): the request did
+    // nothing, and retrying it in a moment is the right thing for the client to do.
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: 'Service Unavailable',
+        message: 'the database is busy or restarting; retry in a moment',
+      };
+    }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       error: 'Internal Server Error',
       message: 'unexpected error',
     };
   }
+}
+
+/** pg-pool's acquisition timeout, a refused or dropped connection, or the server shutting down. */
+function isDatabaseUnavailable(exception: unknown): boolean {
+  const { message, code } = (exception ?? {}) as { message?: unknown; code?: unknown };
+  return (
+    message === 'timeout exceeded when trying to connect' ||
+    message === 'Connection terminated unexpectedly' ||
+    (typeof code === 'string' && ['ECONNREFUSED', '57P01', '57P02', '57P03'].includes(code))
+  );
 }
