@@ -25,6 +25,8 @@ export class QueueRepository {
     string,
     { counts: Omit<ProgressCounts, 'mine'>; until: number }
   >();
+  /** A project-wide count under way: concurrent callers share it instead of each scanning the project. */
+  private readonly countsInFlight = new Map<string, Promise<Omit<ProgressCounts, 'mine'>>>();
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -67,14 +69,27 @@ export class QueueRepository {
    */
   async progressCounts(projectId: string, labellerId: string): Promise<ProgressCounts> {
     const cached = this.largeProjectCounts.get(projectId);
-    if (cached && cached.until > Date.now()) {
+    const shared = cached && cached.until > Date.now() ? cached.counts : this.countsInFlight.get(projectId);
+    if (shared) {
       const [{ mine }] = (await this.db.query(
         `SELECT count(*)::int AS mine FROM labels
           WHERE project_id = $1 AND labeller_id = $2 AND retracted_at IS NULL`,
         [projectId, labellerId],
       )) as [{ mine: number }];
-      return { ...cached.counts, mine };
+      return { ...(await shared), mine };
     }
+    const full = this.fullCounts(projectId, labellerId);
+    const counts = full.then(({ mine: _mine, ...projectWide }) => projectWide);
+    counts.catch(() => undefined); // (a failure reaches this caller through `full`, and any sharer through `counts`)
+    this.countsInFlight.set(projectId, counts);
+    try {
+      return await full;
+    } finally {
+      this.countsInFlight.delete(projectId);
+    }
+  }
+
+  private async fullCounts(projectId: string, labellerId: string): Promise<ProgressCounts> {
     const [row] = (await this.db.query(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
