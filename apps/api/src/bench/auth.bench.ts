@@ -6,16 +6,13 @@
  * Runs the real API in-process on a throw-away database and RabbitMQ vhost. Writes
  * bench/results/api-auth.json and the "api:auth" section of docs/benchmarks.md.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
 import { loadApiConfig } from '../config/env';
 import { PasswordHasher } from '../modules/users/password-hasher';
 
-const ROOT = join(__dirname, '../../../..');
 const EMAIL = 'bench@example.org';
 const PASSWORD = 'a bench passphrase of some length';
 const SIGN_INS = 40;
@@ -31,18 +28,9 @@ interface Latency {
 }
 
 function summarise(durations: number[], wallMs: number): Latency {
-  const sorted = [...durations].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
-  return {
-    requests: sorted.length,
-    perSecond: round((sorted.length / wallMs) * 1000),
-    p50Ms: at(0.5),
-    p95Ms: at(0.95),
-    p99Ms: at(0.99),
-  };
+  const { count, p50, p95, p99 } = latencySummary(durations);
+  return { requests: count, perSecond: round((count / wallMs) * 1000), p50Ms: p50, p95Ms: p95, p99Ms: p99 };
 }
-
-const round = (value: number) => Math.round(value * 10) / 10;
 
 /** `total` calls of `call`, `concurrency` at a time; each must succeed. */
 async function measure(total: number, concurrency: number, call: () => Promise<Response>): Promise<Latency> {
@@ -88,7 +76,7 @@ async function main(): Promise<void> {
   const app = await createApiApp(config);
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
-  const loadAtStart = round(loadavg()[0]!);
+  const loadAtStart = loadAverage();
   try {
     const hasher = app.get(PasswordHasher);
     const stored = await hasher.hash(PASSWORD);
@@ -123,7 +111,7 @@ async function main(): Promise<void> {
 
     const results = {
       date: new Date().toISOString(),
-      machine: { cores: 2, loadAverage1m: { atStart: loadAtStart, atEnd: round(loadavg()[0]!) } },
+      machine: { cores: 2, loadAverage1m: { atStart: loadAtStart, atEnd: loadAverage() } },
       argon2: { hashMs, verifyMs, unknownEmailVerifyMs },
       signInSequential,
       signInParallel8: signInParallel,
@@ -148,18 +136,10 @@ type Results = {
   meWithToken: Latency;
 };
 
-const SECTION_START = '<!-- api:auth -->';
-const SECTION_END = '<!-- /api:auth -->';
-
 function writeResults(results: Results): void {
-  const json = join(ROOT, 'bench/results/api-auth.json');
-  mkdirSync(dirname(json), { recursive: true });
-  writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-
   const row = (name: string, s: Latency) =>
     `| ${name} | ${s.requests} | ${s.perSecond} | ${s.p50Ms} | ${s.p95Ms} | ${s.p99Ms} |`;
-  const section = [
-    SECTION_START,
+  const markdown = [
     '## API: sign-in and authenticated requests',
     '',
     `\`pnpm --filter @foreman/api bench\` (${results.date.slice(0, 10)}), the API in-process over HTTP on 127.0.0.1.`,
@@ -176,22 +156,8 @@ function writeResults(results: Results): void {
     '',
     `Context: 1-minute load average ${results.machine.loadAverage1m.atStart} at the start and`,
     `${results.machine.loadAverage1m.atEnd} at the end on 2 cores shared with other work.`,
-    SECTION_END,
   ].join('\n');
-  const docs = join(ROOT, 'docs/benchmarks.md');
-  let text: string;
-  try {
-    text = readFileSync(docs, 'utf8');
-  } catch {
-    text = '# Benchmarks\n';
-  }
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  text =
-    start >= 0 && end > start
-      ? `${text.slice(0, start)}${section}${text.slice(end + SECTION_END.length)}`
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(docs, text);
+  writeBenchmarkResults({ name: 'api-auth', results, section: { marker: 'api:auth', markdown } });
 }
 
 main().catch((error: unknown) => {

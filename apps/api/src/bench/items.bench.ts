@@ -6,15 +6,13 @@
  * Runs the real API in-process on a throw-away database and RabbitMQ vhost. Writes
  * bench/results/api-items.json and the "api:items" section of docs/benchmarks.md.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DataSource } from 'typeorm';
+import { loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
@@ -24,12 +22,8 @@ import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const ROOT = join(__dirname, '../../../..');
 const ROWS = 100_000;
-const SECTION_START = '<!-- api:items -->';
-const SECTION_END = '<!-- /api:items -->';
 
-const round = (n: number) => Math.round(n * 10) / 10;
 const mib = (bytes: number) => round(bytes / 2 ** 20);
 
 /** The CSV, generated while it is sent; samples the retained heap every 10,000 rows. */
@@ -175,7 +169,7 @@ async function main(): Promise<void> {
 
     const results = {
       date: new Date().toISOString(),
-      loadAverage1m: round(loadavg()[0]!),
+      loadAverage1m: loadAverage(),
       import: {
         rows: ROWS,
         bodyMiB: mib(uploaded),
@@ -201,15 +195,10 @@ function writeResults(results: {
   progress: { items: number; labels: number; medianMs: number };
   export: Record<string, { ms: number; mib: number; rowsPerSecond: number }>;
 }): void {
-  const file = join(ROOT, 'bench/results/api-items.json');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-
   const exportRows = Object.entries(results.export)
     .map(([format, e]) => `| export ${format} | ${e.ms} | ${e.rowsPerSecond} | ${e.mib} MiB out |`)
     .join('\n');
-  const section = `${SECTION_START}
-## API: import, progress, export
+  const markdown = `## API: import, progress, export
 
 \`pnpm --filter @foreman/api bench\` (${results.date.slice(0, 10)}, 1-minute load average ${results.loadAverage1m} on
 the shared 2-core machine): a ${results.import.rows.toLocaleString('en')}-row CSV of 8x8 vectors streamed over HTTP into
@@ -220,23 +209,8 @@ one project, then ${results.progress.labels.toLocaleString('en')} labels written
 | --- | --- | --- | --- |
 | import (CSV, ${results.import.bodyMiB} MiB) | ${results.import.ms} | ${results.import.rowsPerSecond} | retained heap grew ${results.import.retainedHeapGrowthMiB} MiB |
 | GET /progress | ${results.progress.medianMs} | — | median of 5 |
-${exportRows}
-${SECTION_END}`;
-
-  const docs = join(ROOT, 'docs/benchmarks.md');
-  let text: string;
-  try {
-    text = readFileSync(docs, 'utf8');
-  } catch {
-    text = '# Benchmarks\n';
-  }
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  text =
-    start >= 0 && end > start
-      ? text.slice(0, start) + section + text.slice(end + SECTION_END.length)
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(docs, text);
+${exportRows}`;
+  writeBenchmarkResults({ name: 'api-items', results, section: { marker: 'api:items', markdown } });
 }
 
 main().catch((error: unknown) => {

@@ -12,11 +12,12 @@
  * Writes bench/results/labellers.json and the "bench:labellers" section of docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
@@ -31,15 +32,10 @@ const SIZES = (knobs.BENCH_LABELLER_ITEMS ?? '10000').split(',').filter(Boolean)
 const CONCURRENCY = (knobs.BENCH_LABELLER_CONCURRENCY ?? '1,16,64').split(',').map(Number);
 const SECONDS = Number(knobs.BENCH_LABELLER_SECONDS ?? '6');
 const MAX_LABELLERS = Math.max(...CONCURRENCY);
-const SECTION_START = '<!-- bench:labellers -->';
-const SECTION_END = '<!-- /bench:labellers -->';
-
-const round = (n: number) => Math.round(n * 10) / 10;
 
 function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  const { count, p50, p95, p99 } = latencySummary(samples);
+  return { count, p50, p95, p99 };
 }
 type Percentiles = ReturnType<typeof percentiles>;
 
@@ -165,7 +161,7 @@ async function main(): Promise<void> {
             ...api,
             floor,
             ratioToFloor: Number((api.labelsPerSecond / floor.labelsPerSecond).toFixed(2)),
-            loadAverage: round(loadavg()[0]!),
+            loadAverage: loadAverage(),
           };
           runs.push(run);
           console.log(JSON.stringify(run));
@@ -338,7 +334,6 @@ function runPgbench(databaseUrl: string, scriptFile: string, projectId: string, 
 /** This run's rows replace the same (items, state, labellers) rows of earlier runs; the others stay. */
 function writeResults(latest: Run[]): void {
   const file = join(ROOT, 'bench/results/labellers.json');
-  mkdirSync(dirname(file), { recursive: true });
   const key = (r: Run) => `${r.items}/${r.state}/${r.labellers}`;
   const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs: Run[] }).runs : [];
   const fresh = new Set(latest.map(key));
@@ -358,9 +353,7 @@ function writeResults(latest: Run[]): void {
     noItemServedTwice: runs.every((r) => r.servedTwice === 0),
   };
   const results = { date: new Date().toISOString(), runs, targets };
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  const lines = [
-    SECTION_START,
+  const markdown = [
     '## Simulated labellers against the API, and the SQL floor (issue 10)',
     '',
     `\`pnpm --filter @foreman/api bench\` (${results.date.slice(0, 16)} UTC), \`labellers.bench\`: each labeller ` +
@@ -383,18 +376,8 @@ function writeResults(latest: Run[]): void {
       `(target ≤ 1.2); throughput ≥ 50 % of the floor: **${targets.throughputAtLeastHalfOfFloor ? 'met' : 'not met'}**; ` +
       `no item served to two labellers at once: **${targets.noItemServedTwice ? 'met' : 'NOT MET'}**. ` +
       'The machine (2 cores) was shared with other work: see the load average per row.',
-    SECTION_END,
-  ];
-  const docs = join(ROOT, 'docs/benchmarks.md');
-  let text = readFileSync(docs, 'utf8');
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  const section = lines.join('\n');
-  text =
-    start >= 0 && end > start
-      ? `${text.slice(0, start)}${section}${text.slice(end + SECTION_END.length)}`
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(docs, text);
+  ].join('\n');
+  writeBenchmarkResults({ name: 'labellers', results, section: { marker: 'bench:labellers', markdown } });
 }
 
 main().catch((error: unknown) => {

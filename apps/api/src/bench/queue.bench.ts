@@ -7,11 +7,9 @@
  * bench/results/api-queue.json and the "api:queue" section of docs/benchmarks.md.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
@@ -20,19 +18,13 @@ import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth
 import { LeaseRepository } from '../modules/queue/lease.repository';
 import { QueueRepository } from '../modules/queue/queue.repository';
 
-const ROOT = join(__dirname, '../../../..');
 const LABELLERS = 32;
 const DRAIN_ITEMS = 2_000;
 const POOL_ITEMS = 100_000;
-const SECTION_START = '<!-- api:queue -->';
-const SECTION_END = '<!-- /api:queue -->';
 
-const round = (n: number) => Math.round(n * 10) / 10;
-
-function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+function percentiles(samples: number[]): Row {
+  const { count, p50, p95, p99 } = latencySummary(samples);
+  return { count, p50, p95, p99 };
 }
 
 async function timed<T>(samples: number[], work: () => Promise<T>): Promise<T> {
@@ -57,7 +49,7 @@ async function fetchWithRetry(url: string, init: RequestInit, attempts = 3): Pro
 }
 
 async function main(): Promise<void> {
-  const load = { start: loadavg()[0]!, end: 0 };
+  const load = { start: loadAverage(), end: 0 };
   const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   const app = await createApiApp(
     loadApiConfig({
@@ -149,11 +141,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < 20; i++) {
       await timed(cachedProgressMs, () => queue.progressCounts(pool, poolLabellers[i % LABELLERS]!.id));
     }
-    load.end = loadavg()[0]!;
+    load.end = loadAverage();
 
     const results = {
       date: new Date().toISOString().slice(0, 10),
-      loadAverage: { start: round(load.start), end: round(load.end) },
+      loadAverage: load,
       drain: {
         labellers: LABELLERS,
         items: DRAIN_ITEMS,
@@ -184,13 +176,9 @@ function writeResults(results: {
   drain: { labellers: number; items: number; seconds: number; labelsPerSecond: number; next: Row; submit: Row };
   pool: { items: number; claim: Row; progressCounts: Row; progressCountsReused: Row };
 }): void {
-  const file = join(ROOT, 'bench/results/api-queue.json');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const { drain, pool } = results;
   const row = (what: string, r: Row) => `| ${what} | ${r.count} | ${r.p50} | ${r.p95} | ${r.p99} |`;
-  const section = [
-    SECTION_START,
+  const markdown = [
     '## API: the leased queue',
     '',
     `\`pnpm --filter @foreman/api bench\` (${results.date}), the API in-process over HTTP on 127.0.0.1. ` +
@@ -209,22 +197,8 @@ function writeResults(results: {
     '',
     `Context: 1-minute load average ${results.loadAverage.start} at the start and ${results.loadAverage.end} at ` +
       'the end on 2 cores shared with other work.',
-    SECTION_END,
   ].join('\n');
-  const docs = join(ROOT, 'docs/benchmarks.md');
-  let text = '# Benchmarks\n';
-  try {
-    text = readFileSync(docs, 'utf8');
-  } catch {
-    // first benchmark to write the file
-  }
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  text =
-    start >= 0 && end > start
-      ? `${text.slice(0, start)}${section}${text.slice(end + SECTION_END.length)}`
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(docs, text);
+  writeBenchmarkResults({ name: 'api-queue', results, section: { marker: 'api:queue', markdown } });
 }
 
 type Row = { count: number; p50: number; p95: number; p99: number };

@@ -3,9 +3,10 @@
  * data directory, then a second start on the same data), and how fast the API serves the next item while
  * the trainer trains in its worker thread. Results: bench/results/launcher.json and docs/benchmarks.md.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { REPO_ROOT } from '../config/env';
 import { ApiSession, digitsOracle, eventually } from '../harness/api-session';
 import { freePorts, startLauncher } from '../harness/launcher-process';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     FRONTEND_PORT: String(ports.frontend),
     START_FRONTEND: 'true',
   };
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = loadAverage(2);
 
   // An interrupted bench stops the system it started.
   let running: Awaited<ReturnType<typeof startLauncher>> | null = null;
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
 
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, loadAverage1m: Number(loadBefore.toFixed(2)) },
+      machine: { cpus: cpus().length, loadAverage1m: loadBefore },
       freshStartSeconds: round(cold.secondsToReady),
       secondStartSeconds: round(warm.secondsToReady),
       stopSeconds: round(stopSeconds),
@@ -112,20 +113,10 @@ async function main(): Promise<void> {
   }
 }
 
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
-}
-
-function summarize(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) =>
-    sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : null;
-  return {
-    count: sorted.length,
-    p50: at(0.5),
-    p95: at(0.95),
-    max: sorted.length ? round(sorted.at(-1)!) : null,
-  };
+/** No requests of a kind: null percentiles rather than zeros. */
+function summarize(values: number[]): { count: number; p50: number | null; p95: number | null; max: number | null } {
+  const { count, p50, p95, max } = latencySummary(values);
+  return count ? { count, p50, p95, max } : { count, p50: null, p95: null, max: null };
 }
 
 type Results = {
@@ -143,12 +134,9 @@ type Results = {
 };
 
 function writeResults(results: Results): void {
-  mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(REPO_ROOT, 'bench/results/launcher.json'), `${JSON.stringify(results, null, 2)}\n`);
   const row = (name: string, s: ReturnType<typeof summarize>) =>
     `| ${name} | ${s.count} | ${s.p50} | ${s.p95} | ${s.max} |`;
-  const section = `<!-- launcher:start-and-latency -->
-## Launcher: start time, and labelling while the model trains
+  const markdown = `## Launcher: start time, and labelling while the model trains
 
 \`pnpm --filter @foreman/launcher bench\` (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, load
 average ${results.machine.loadAverage1m} at the start): the start command (\`node apps/launcher/dist/main.js\`,
@@ -168,15 +156,13 @@ Raw numbers: \`bench/results/launcher.json\`.
 ${row('POST /projects/:id/next while a model trains', results.nextItemMs.duringTraining)}
 ${row('POST /projects/:id/next otherwise', results.nextItemMs.otherwise)}
 ${row('POST /items/:id/labels while a model trains', results.submitLabelMs.duringTraining)}
-${row('POST /items/:id/labels otherwise', results.submitLabelMs.otherwise)}
-<!-- /launcher:start-and-latency -->`;
-  const file = join(REPO_ROOT, 'docs/benchmarks.md');
-  const text = readFileSync(file, 'utf8');
-  const pattern = /<!-- launcher:start-and-latency -->[\s\S]*<!-- \/launcher:start-and-latency -->/;
-  writeFileSync(
-    file,
-    pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`,
-  );
+${row('POST /items/:id/labels otherwise', results.submitLabelMs.otherwise)}`;
+  writeBenchmarkResults({
+    name: 'launcher',
+    results,
+    section: { marker: 'launcher:start-and-latency', markdown },
+    root: REPO_ROOT,
+  });
 }
 
 main().catch((error: unknown) => {

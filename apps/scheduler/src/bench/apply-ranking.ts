@@ -12,12 +12,12 @@
  * Writes bench/results/ranking-apply.json and the scheduler's section of docs/benchmarks.md (`--render`
  * rewrites that section from the JSON alone).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { EVENT_TYPES, buildEvent, type RankedItem, type RankingComputedEvent } from '@foreman/contracts';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '@foreman/database';
@@ -89,19 +89,17 @@ interface LatencySummary {
 }
 
 function summarise(claims: Claim[]): LatencySummary {
-  const sorted = claims.map((claim) => claim.ms).sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  const { count, p50, p95, p99, max } = latencySummary(claims.map((claim) => claim.ms));
   return {
-    claims: claims.length,
+    claims: count,
     empty: claims.filter((claim) => !claim.served).length,
-    p50Ms: at(0.5),
-    p95Ms: at(0.95),
-    p99Ms: at(0.99),
-    maxMs: round(sorted.at(-1) ?? 0),
+    p50Ms: p50,
+    p95Ms: p95,
+    p99Ms: p99,
+    maxMs: max,
   };
 }
 
-const round = (value: number) => Math.round(value * 10) / 10;
 /** Milliseconds on a clock shared by the main thread and the labellers' worker. */
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -212,7 +210,7 @@ async function applyRanking(service: RankingService, chunks: RankingComputedEven
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
-  const loadBefore = round(loadavg()[0] ?? 0);
+  const loadBefore = loadAverage();
   const db = await createTestDatabase();
   const dataSource = await createDataSource({ url: db.url, poolSize: 4, applicationName: 'foreman-bench' }).initialize();
   try {
@@ -256,7 +254,7 @@ async function main(): Promise<void> {
     console.log(`  ${second.applyMs} ms`);
     await sleep(1000);
     const claims = await crowd.stop();
-    const loadAfter = round(loadavg()[0] ?? 0);
+    const loadAfter = loadAverage();
     const floor = await updateFloor(dataSource, projectId);
 
     const idle = summarise(claims.filter((claim) => claim.startedAt < idleEnd));
@@ -339,18 +337,10 @@ type Results = {
   claimDuringApply: LatencySummary;
 };
 
-const SECTION_START = '<!-- scheduler:ranking-apply -->';
-const SECTION_END = '<!-- /scheduler:ranking-apply -->';
-
 function writeResults(results: Results): void {
-  const json = join(ROOT, 'bench/results/ranking-apply.json');
-  mkdirSync(dirname(json), { recursive: true });
-  writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-
   const row = (name: string, s: LatencySummary) =>
     `| ${name} | ${s.claims} | ${s.p50Ms} | ${s.p95Ms} | ${s.p99Ms} | ${s.maxMs} | ${s.empty} |`;
-  const section = [
-    SECTION_START,
+  const markdown = [
     '## Scheduler: applying a ranking',
     '',
     `\`pnpm --filter @foreman/scheduler bench\` (${results.date.slice(0, 10)}): ${results.items.toLocaleString('en')} items in one project,`,
@@ -382,23 +372,8 @@ function writeResults(results: Results): void {
     '(`SKIP LOCKED`), so they never wait for it and never found the queue empty; the apply rewrites rows in the',
     'reverse of the current serving order, so the head of the queue stays unlocked until its last moments.',
     'What claims lose during an apply is CPU and I/O shared with it.',
-    SECTION_END,
   ].join('\n');
-  const docs = join(ROOT, 'docs/benchmarks.md');
-  let text: string;
-  try {
-    text = readFileSync(docs, 'utf8');
-  } catch {
-    text = '# Benchmarks\n';
-  }
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  text =
-    start >= 0 && end > start
-      ? `${text.slice(0, start)}${section}${text.slice(end + SECTION_END.length)}`
-      : `${text.trimEnd()}\n\n${section}\n`;
-  mkdirSync(dirname(docs), { recursive: true });
-  writeFileSync(docs, text);
+  writeBenchmarkResults({ name: 'ranking-apply', results, section: { marker: 'scheduler:ranking-apply', markdown } });
 }
 
 if (isMainThread && process.argv.includes('--render')) {

@@ -9,11 +9,12 @@
  * Then the scoring path (keyset pages from PostgreSQL, predict, acquisition, rank, event chunks) is timed
  * on 100k items. Writes bench/results/learning-curve.json and a section of docs/benchmarks.md.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type * as tf from '@tensorflow/tfjs';
+import { loadAverage, writeBenchmarkResults } from '@foreman/bench-kit';
 import type { AcquisitionStrategy } from '@foreman/contracts';
 import { createDataSource } from '@foreman/database';
 import { createTestDatabase } from '@foreman/database/testing';
@@ -325,7 +326,7 @@ async function main(): Promise<void> {
       const runStarted = Date.now();
       const curve = await learningCurve(digits, seed, strategy);
       (curves[strategy] ??= []).push(curve);
-      loads.push(loadavg()[0]!);
+      loads.push(loadAverage(2));
       const last = curve[curve.length - 1]!;
       console.log(
         `seed ${seed} ${strategy}: 0.90 at ${labelsToReach(curve, 0.9) ?? '-'}, 0.95 at ${labelsToReach(curve, 0.95) ?? '-'}, ` +
@@ -364,22 +365,12 @@ async function main(): Promise<void> {
     writeFileSync(OUTPUT, `${JSON.stringify(result, null, 2)}\n`);
     return;
   }
-  mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, 'bench/results/learning-curve.json'), `${JSON.stringify(result, null, 2)}\n`);
   const section = markdown(summary, scoring, meta);
-  const docs = join(root, 'docs/benchmarks.md');
-  const existing = existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n';
-  // The section sits between markers, so the other sections of the file are left as they are.
-  const begin = '<!-- trainer:learning-curve -->';
-  const end = '<!-- /trainer:learning-curve -->';
-  const block = `${begin}\n${section.trimEnd()}\n${end}`;
-  const from = existing.indexOf(begin);
-  const to = existing.indexOf(end);
-  const updated =
-    from !== -1 && to > from
-      ? existing.slice(0, from) + block + existing.slice(to + end.length)
-      : `${existing.trimEnd()}\n\n${block}\n`;
-  writeFileSync(docs, updated.endsWith('\n') ? updated : `${updated}\n`);
+  writeBenchmarkResults({
+    name: 'learning-curve',
+    results: result,
+    section: { marker: 'trainer:learning-curve', markdown: section.trimEnd() },
+  });
   console.log(section);
 }
 
