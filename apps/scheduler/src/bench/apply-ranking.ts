@@ -17,7 +17,12 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
+import {
+  latencySummary,
+  loadAverage,
+  roundToTenth as round,
+  writeBenchmarkResults,
+} from '@foreman/bench-kit';
 import { EVENT_TYPES, buildEvent, type RankedItem, type RankingComputedEvent } from '@foreman/contracts';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '@foreman/database';
@@ -157,7 +162,9 @@ class Labellers {
     let started: () => void = () => undefined;
     this.started = new Promise((resolve) => (started = resolve));
     this.done = new Promise((resolve, reject) => {
-      this.worker.on('message', (message: 'claiming' | Claim[]) => (message === 'claiming' ? started() : resolve(message)));
+      this.worker.on('message', (message: 'claiming' | Claim[]) =>
+        message === 'claiming' ? started() : resolve(message),
+      );
       this.worker.once('error', reject);
     });
   }
@@ -171,9 +178,14 @@ class Labellers {
 }
 
 /** A ranking of every item, as the trainer sends it: scores from a seeded generator, ranked by score. */
-function ranking(projectId: string, itemIds: number[], modelVersion: number, seed: number): RankingComputedEvent[] {
+function ranking(
+  projectId: string,
+  itemIds: number[],
+  modelVersion: number,
+  seed: number,
+): RankingComputedEvent[] {
   let state = seed;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const scored = itemIds.map((itemId) => ({ itemId, score: random() }));
   scored.sort((a, b) => b.score - a.score || a.itemId - b.itemId);
   const items: RankedItem[] = scored.map((item, rank) => ({ ...item, rank }));
@@ -196,7 +208,8 @@ async function applyRanking(service: RankingService, chunks: RankingComputedEven
   const applyStartedAt = now();
   const outcome = await service.receiveChunk(chunks.at(-1)!);
   const applyEndedAt = now();
-  if (outcome.kind !== 'applied') throw new Error(`expected the last chunk to apply the ranking, got ${outcome.kind}`);
+  if (outcome.kind !== 'applied')
+    throw new Error(`expected the last chunk to apply the ranking, got ${outcome.kind}`);
   return {
     stagingMs: round(stagedMs),
     lastChunkMs: round(applyEndedAt - applyStartedAt),
@@ -212,7 +225,11 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
   const loadBefore = loadAverage();
   const db = await createTestDatabase();
-  const dataSource = await createDataSource({ url: db.url, poolSize: 4, applicationName: 'foreman-bench' }).initialize();
+  const dataSource = await createDataSource({
+    url: db.url,
+    poolSize: 4,
+    applicationName: 'foreman-bench',
+  }).initialize();
   try {
     console.log(`creating a project with ${ITEMS} items`);
     const [project] = (await dataSource.query(
@@ -232,11 +249,13 @@ async function main(): Promise<void> {
       [LABELLERS],
     )) as { id: string }[];
     await dataSource.query(`VACUUM ANALYZE items`);
-    const itemIds = ((await dataSource.query(`SELECT id FROM items WHERE project_id = $1`, [projectId])) as { id: number }[]).map(
-      (row) => row.id,
-    );
+    const itemIds = (
+      (await dataSource.query(`SELECT id FROM items WHERE project_id = $1`, [projectId])) as { id: number }[]
+    ).map((row) => row.id);
 
-    const service = new RankingService(dataSource, new RankingRepository(), { publish: async () => undefined });
+    const service = new RankingService(dataSource, new RankingRepository(), {
+      publish: async () => undefined,
+    });
     console.log('applying ranking v1 (from the unranked queue)');
     // Built up front: sorting a million items is the trainer's work, not the scheduler's.
     const [v1, v2] = [ranking(projectId, itemIds, 1, 1), ranking(projectId, itemIds, 2, 2)];
@@ -259,7 +278,9 @@ async function main(): Promise<void> {
 
     const idle = summarise(claims.filter((claim) => claim.startedAt < idleEnd));
     const duringApply = summarise(
-      claims.filter((claim) => claim.startedAt >= second.applyStartedAt && claim.startedAt < second.applyEndedAt),
+      claims.filter(
+        (claim) => claim.startedAt >= second.applyStartedAt && claim.startedAt < second.applyEndedAt,
+      ),
     );
     const { applyStartedAt: _s1, applyEndedAt: _e1, ...firstResult } = first;
     const { applyStartedAt: _s2, applyEndedAt: _e2, ...secondResult } = second;
@@ -318,7 +339,11 @@ async function updateFloor(dataSource: DataSource, projectId: string) {
       [projectId, sample],
     );
     const perRowUs = ((performance.now() - started) * 1000) / sample;
-    return { sampleRows: sample, perRowUs: round(perRowUs), scaledToAllItemsMs: round((perRowUs * ITEMS) / 1000) };
+    return {
+      sampleRows: sample,
+      perRowUs: round(perRowUs),
+      scaledToAllItemsMs: round((perRowUs * ITEMS) / 1000),
+    };
   } finally {
     await runner.rollbackTransaction();
     await runner.release();
@@ -361,7 +386,7 @@ function writeResults(results: Results): void {
     `PostgreSQL shared_buffers ${results.machine.postgres.shared_buffers ?? '?'}, autovacuum ${results.machine.postgres.autovacuum ?? '?'}.`,
     `Rewriting a row of this table at all (a no-op \`UPDATE items SET score = score\` on ${results.rewriteFloor.sampleRows.toLocaleString('en')} rows) cost ${results.rewriteFloor.perRowUs} µs`,
     `per row at the end of the run, so ${results.rewriteFloor.scaledToAllItemsMs} ms for every item: the floor for any apply that writes each`,
-    'item\'s priority and score.',
+    "item's priority and score.",
     '',
     'How to read it: the apply is one transaction of a fixed number of statements (unnest the staged chunks',
     'into a temporary table, join it to the open items, one `UPDATE items … FROM` it); its time is dominated by',
@@ -373,7 +398,11 @@ function writeResults(results: Results): void {
     'reverse of the current serving order, so the head of the queue stays unlocked until its last moments.',
     'What claims lose during an apply is CPU and I/O shared with it.',
   ].join('\n');
-  writeBenchmarkResults({ name: 'ranking-apply', results, section: { marker: 'scheduler:ranking-apply', markdown } });
+  writeBenchmarkResults({
+    name: 'ranking-apply',
+    results,
+    section: { marker: 'scheduler:ranking-apply', markdown },
+  });
 }
 
 if (isMainThread && process.argv.includes('--render')) {
