@@ -1,0 +1,305 @@
+/**
+ * Issue 10, "peak RSS of every service with 1M items": api, trainer, scheduler and the site (`next start`)
+ * as separate processes, a project of BENCH_MEMORY_ITEMS items (default 1,000,000: perturbed copies of the
+ * demo digits, inserted by SQL), then what a working system does with it:
+ *   1. the first model: 10 labels, training, scoring every item, the ranking applied to the unranked queue;
+ *   2. a second model re-ranking every item, while a labeller works through the site (next item, label,
+ *      the project page) from the moment training ends until the queue follows the new model.
+ * Each process's VmHWM (peak resident set, /proc/<pid>/status) is read after every phase, and its VmRSS
+ * sampled every 200 ms. BENCH_SITE=false leaves the site out.
+ * Results: bench/results/service-memory.json and the launcher:service-memory section of docs/benchmarks.md.
+ */
+import { cpus } from 'node:os';
+import { loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
+import { Client } from 'pg';
+import { REPO_ROOT } from '../config/env';
+import { ApiSession } from '../harness/api-session';
+import { createDigitsProject, type DigitsProject } from './system/digits-project';
+import { EventWatcher } from './system/event-watcher';
+import { retrainRound, type RoundTiming } from './system/retrain-round';
+import {
+  logTail,
+  memoryOf,
+  processTree,
+  startServices,
+  type RunningServices,
+  type ServiceName,
+} from './system/service-processes';
+
+ 
+const env = process.env;
+const ITEMS = Number(env.BENCH_MEMORY_ITEMS ?? 1_000_000);
+const SITE = (env.BENCH_SITE ?? 'true') === 'true';
+const LABELS_PER_RETRAIN = 10;
+const SAMPLE_EVERY_MS = 200;
+
+interface PhaseMemory {
+  phase: string;
+  seconds: number;
+  /** VmHWM of each service's main process at the end of the phase (MiB). */
+  peakMiB: Partial<Record<ServiceName, number>>;
+  /** Highest VmRSS sampled during the phase, the process and its children together (MiB). */
+  sampledMaxRssMiB: Partial<Record<ServiceName, number>>;
+  loadAverage: number;
+}
+
+/** Samples every service's resident set and keeps the highest per phase. */
+class MemorySampler {
+  private max: Partial<Record<ServiceName, number>> = {};
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly services: RunningServices['services']) {
+    this.timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
+  }
+
+  private sample(): void {
+    for (const service of this.services) {
+      const rss = processTree(service.pid).reduce((sum, pid) => sum + (memoryOf(pid)?.rssMiB ?? 0), 0);
+      this.max[service.name] = Math.max(this.max[service.name] ?? 0, rss);
+    }
+  }
+
+  endPhase(phase: string, startedAt: number): PhaseMemory {
+    this.sample();
+    const peakMiB = Object.fromEntries(
+      this.services.map((service) => [service.name, round(memoryOf(service.pid)?.peakMiB ?? NaN)]),
+    );
+    const sampled = Object.fromEntries(Object.entries(this.max).map(([name, mib]) => [name, round(mib)]));
+    this.max = {};
+    const memory = {
+      phase,
+      seconds: round((performance.now() - startedAt) / 1000),
+      peakMiB,
+      sampledMaxRssMiB: sampled,
+      loadAverage: loadAverage(2),
+    };
+    console.log(JSON.stringify(memory));
+    return memory;
+  }
+
+  /** VmHWM of every process of each service's tree (the site's server may be a child process). */
+  treePeaks(): Record<string, { pid: number; peakMiB: number }[]> {
+    return Object.fromEntries(
+      this.services.map((service) => [
+        service.name,
+        processTree(service.pid).map((pid) => ({ pid, peakMiB: round(memoryOf(pid)?.peakMiB ?? NaN) })),
+      ]),
+    );
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const loadStart = loadAverage(2);
+  let services: RunningServices | null = null;
+  let watcher: EventWatcher | null = null;
+  let sampler: MemorySampler | null = null;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void (services?.stop() ?? Promise.resolve()).then(() => process.exit(1)));
+  }
+  try {
+    let phaseStarted = performance.now();
+    services = await startServices({ site: SITE });
+    sampler = new MemorySampler(services.services);
+    watcher = await EventWatcher.start(services.amqpUrl);
+    const api = await ApiSession.signIn(services.apiUrl, services.adminEmail, services.adminPassword);
+    // The labeller goes through the site's /api proxy when the site runs, as a browser would.
+    const labeller = services.siteUrl
+      ? await ApiSession.signIn(`${services.siteUrl}/api`, services.adminEmail, services.adminPassword)
+      : api;
+    const phases: PhaseMemory[] = [sampler.endPhase('started, idle', phaseStarted)];
+
+    phaseStarted = performance.now();
+    const digits = await createDigitsProject(api, services.databaseUrl, {
+      items: ITEMS,
+      retrainEveryLabels: LABELS_PER_RETRAIN,
+    });
+    phases.push(sampler.endPhase(`${ITEMS.toLocaleString('en-US')} items inserted (SQL)`, phaseStarted));
+
+    const timeoutMs = 300_000 + ITEMS * 2;
+    phaseStarted = performance.now();
+    const first = await retrainRound({
+      api: labeller,
+      watcher,
+      projectId: digits.project.id,
+      trueClass: digits.trueClass,
+      labels: LABELS_PER_RETRAIN,
+      appliedVersion: 0,
+      timeoutMs,
+    });
+    phases.push(
+      sampler.endPhase('first model: train, score every item, apply to the unranked queue', phaseStarted),
+    );
+
+    phaseStarted = performance.now();
+    const labelling = labelWhileRetraining(labeller, services, watcher, digits, first.modelVersion);
+    const second = await retrainRound({
+      api: labeller,
+      watcher,
+      projectId: digits.project.id,
+      trueClass: digits.trueClass,
+      labels: LABELS_PER_RETRAIN,
+      appliedVersion: first.modelVersion,
+      timeoutMs,
+    });
+    const during = await labelling;
+    phases.push(
+      sampler.endPhase('second model: re-rank every item, a labeller working meanwhile', phaseStarted),
+    );
+
+    const results = {
+      date: started.toISOString(),
+      machine: { cpus: cpus().length, loadAverage1m: { start: loadStart, end: loadAverage(2) } },
+      items: ITEMS,
+      insertSeconds: round(digits.insertSeconds),
+      site: SITE,
+      phases,
+      peakMiB: phases.at(-1)!.peakMiB,
+      processTrees: sampler.treePeaks(),
+      retrains: [summariseRound(first), summariseRound(second)],
+      labellingDuringRetrain: during,
+    };
+    writeResults(results);
+  } catch (error) {
+    for (const service of services?.services ?? []) {
+      console.error(`--- ${service.name} log (last lines)\n${logTail(service.logFile, 15)}`);
+    }
+    throw error;
+  } finally {
+    sampler?.stop();
+    await watcher?.close();
+    await services?.stop();
+  }
+}
+
+/**
+ * From the end of the second training until the queue follows it: next item + label through the site,
+ * the project page every 10 labels. The retrain threshold is raised first (training has ended by then, so
+ * the trigger is spent) so these labels do not start a third training.
+ */
+async function labelWhileRetraining(
+  labeller: ApiSession,
+  services: RunningServices,
+  watcher: EventWatcher,
+  digits: DigitsProject,
+  appliedVersion: number,
+): Promise<{ labels: number; pageViews: number; nextMs: number[]; submitMs: number[] }> {
+  const projectId = digits.project.id;
+  const version = appliedVersion + 1;
+  await watcher.waitFor(
+    `model.trained v${version}`,
+    (event) =>
+      event.projectId === projectId &&
+      event.type === 'model.trained.v1' &&
+      event.payload.modelVersion === version,
+    300_000 + ITEMS * 2,
+  );
+  const client = new Client({ connectionString: services.databaseUrl });
+  await client.connect();
+  await client.query(`UPDATE projects SET retrain_every_labels = 100000 WHERE id = $1`, [projectId]);
+  await client.end();
+  const applied = () =>
+    watcher.events.some(
+      (event) =>
+        event.projectId === projectId &&
+        event.type === 'queue.updated.v1' &&
+        event.payload.modelVersion === version,
+    );
+  const cookie = services.siteUrl ? await siteCookie(services) : null;
+  const nextMs: number[] = [];
+  const submitMs: number[] = [];
+  let pageViews = 0;
+  while (!applied()) {
+    let at = Date.now();
+    const served = await labeller.next(projectId);
+    nextMs.push(Date.now() - at);
+    if (served.status !== 'item') break;
+    at = Date.now();
+    await labeller.label(served.item.id, digits.trueClass(served.item.externalId), served.lease.id);
+    submitMs.push(Date.now() - at);
+    if (cookie && submitMs.length % 10 === 1) {
+      const page = await fetch(`${services.siteUrl}/projects/${projectId}`, { headers: { cookie } });
+      await page.text();
+      if (!page.ok) throw new Error(`the project page answered ${page.status}`);
+      pageViews += 1;
+    }
+  }
+  return { labels: submitMs.length, pageViews, nextMs, submitMs };
+}
+
+async function siteCookie(services: RunningServices): Promise<string> {
+  const response = await fetch(`${services.siteUrl}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: services.adminEmail, password: services.adminPassword }),
+  });
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0]!)
+    .find((pair) => pair.startsWith('foreman_session='));
+  if (!cookie) throw new Error(`signing in through the site answered ${response.status} without a session`);
+  return cookie;
+}
+
+function summariseRound({ submitMs, ...timing }: RoundTiming) {
+  return { ...timing, submitMsMax: Math.max(...submitMs) };
+}
+
+type Results = {
+  date: string;
+  machine: { cpus: number; loadAverage1m: { start: number; end: number } };
+  items: number;
+  insertSeconds: number;
+  site: boolean;
+  phases: PhaseMemory[];
+  peakMiB: PhaseMemory['peakMiB'];
+  retrains: ReturnType<typeof summariseRound>[];
+  labellingDuringRetrain: { labels: number; pageViews: number };
+};
+
+function writeResults(results: Results): void {
+  const names: ServiceName[] = results.site
+    ? ['api', 'trainer', 'scheduler', 'site']
+    : ['api', 'trainer', 'scheduler'];
+  const mib = (value: number | undefined) =>
+    value === undefined || Number.isNaN(value) ? '—' : String(value);
+  const rows = results.phases.map(
+    (phase) =>
+      `| ${phase.phase} | ${phase.seconds} | ${names.map((name) => `${mib(phase.peakMiB[name])} (${mib(phase.sampledMaxRssMiB[name])})`).join(' | ')} | ${phase.loadAverage} |`,
+  );
+  const [first, second] = results.retrains;
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  const markdown = `## Peak RSS of every service with ${results.items.toLocaleString('en-US')} items (issue 10)
+
+\`pnpm --filter @foreman/launcher bench\` (apps/launcher/src/bench/service-memory.bench.ts, ${results.date.slice(0, 16).replace('T', ' ')} UTC,
+${results.machine.cpus} cores, load average ${results.machine.loadAverage1m.start} at the start and ${results.machine.loadAverage1m.end} at the end): api, trainer,
+scheduler${results.site ? ' and the site (`next start`)' : ''} as separate processes on this machine's PostgreSQL and RabbitMQ; a project of
+${results.items.toLocaleString('en-US')} digits (the demo digits and perturbed copies) inserted by SQL in ${results.insertSeconds} s. Per phase:
+VmHWM of each process at its end (MiB; the peak so far), and in brackets the highest VmRSS sampled during the phase.
+Raw numbers: \`bench/results/service-memory.json\`.
+
+| phase | seconds | ${names.join(' | ')} | load avg |
+| --- | --- | ${names.map(() => '---').join(' | ')} | --- |
+${rows.join('\n')}
+
+The first model (submit -> queue.updated ${seconds(first!.totalMs)} s: training ${seconds(first!.trainingMs)} s, scoring ${seconds(first!.scoringMs)} s,
+${first!.chunks} chunks published in ${seconds(first!.chunkPublishingMs)} s, apply ${seconds(first!.applyMs)} s) and the second (${seconds(second!.totalMs)} s:
+training ${seconds(second!.trainingMs)} s, scoring ${seconds(second!.scoringMs)} s, chunks ${seconds(second!.chunkPublishingMs)} s, apply ${seconds(second!.applyMs)} s)
+each ranked ${first!.itemsRanked.toLocaleString('en-US')} / ${second!.itemsRanked.toLocaleString('en-US')} items; during the second, one labeller gave
+${results.labellingDuringRetrain.labels} labels${results.site ? ` and viewed the project page ${results.labellingDuringRetrain.pageViews} times through the site` : ''}.`;
+  writeBenchmarkResults({
+    name: 'service-memory',
+    results,
+    section: { marker: 'launcher:service-memory', markdown },
+    root: REPO_ROOT,
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
