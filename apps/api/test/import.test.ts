@@ -31,7 +31,7 @@ describe('POST /projects/:id/items (import)', () => {
 
   const items = (projectId: string): Promise<{ externalId: string; payload: unknown; remaining: number }[]> =>
     db.query(
-      `SELECT external_id AS "externalId", payload, remaining_labels AS remaining, priority
+      `SELECT external_id AS "externalId", payload, remaining_labels AS remaining
          FROM items WHERE project_id = $1 ORDER BY id`,
       [projectId],
     );
@@ -78,7 +78,7 @@ describe('POST /projects/:id/items (import)', () => {
         { vector: [7, 8, 9] },
         { vector: [0.5, -1, 2] },
       ]);
-      // New items need labelsPerItem labels and wait in import order (priority 0, then id).
+      // New items need labelsPerItem labels and wait in import order.
       expect(stored.every((item) => item.remaining === 2)).toBe(true);
     });
 
@@ -148,6 +148,23 @@ describe('POST /projects/:id/items (import)', () => {
       expect(response.body.rejections).toEqual([
         { row: 2, reason: expect.stringMatching(/^not valid JSON: /) },
         { row: 4, reason: '"id" is empty' },
+      ]);
+    });
+
+    it('rejects a CSV row over 1 MiB alone and reads quoted cells and CRLF line ends', async () => {
+      const huge = `"${'9'.repeat(1024 * 1024)}"`;
+      const body = ['id,a,b,c', '"q,1",1,2,3', `q2,${huge},2,3`, '"q""3",4,5,6'].join('\r\n');
+      const response = await post(projectId, 'text/csv', body).expect(200);
+      expect(response.body).toEqual({
+        received: 3,
+        inserted: 2,
+        duplicates: 0,
+        rejected: 1,
+        rejections: [{ row: 2, reason: 'the row is larger than 1 MiB' }],
+      });
+      expect((await items(projectId)).slice(-2).map((item) => [item.externalId, item.payload])).toEqual([
+        ['q,1', { vector: [1, 2, 3] }],
+        ['q"3', { vector: [4, 5, 6] }],
       ]);
     });
 

@@ -1,6 +1,6 @@
-import { Readable } from 'node:stream';
-import { parse, type Parser } from 'csv-parse';
+import { StringDecoder } from 'node:string_decoder';
 import type { InputKind } from '@foreman/contracts';
+import { CsvRecordSplitter, type CsvRecord } from './csv-record-splitter';
 import { ImportFormatError } from './import-format-error';
 import { MAX_ROW_CHARS } from './import-limits';
 import type { SourceRow } from './source-row';
@@ -10,7 +10,9 @@ type CsvLayout =
   | { idColumn: number | null; field: 'url' | 'text'; column: number; width: number }
   | { idColumn: number | null; field: 'vector'; columns: number[]; names: string[]; width: number };
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const TOO_LARGE = `${MAX_ROW_CHARS / 1024 / 1024} MiB`;
+/** A decimal number, with the white space around it that trim() would remove (the same set as \s). */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /**
  * Reads the header: an optional `id` column, then either a `url` column (image projects), a `text`
@@ -63,12 +65,16 @@ function toValue(record: string[], layout: CsvLayout): { value: unknown } | { er
   const id = layout.idColumn === null ? undefined : record[layout.idColumn]?.trim() || undefined;
   if (layout.field !== 'vector') return { value: { id, [layout.field]: record[layout.column] } };
 
+  // An indexed loop and no trim (the pattern allows the white space Number() skips): this runs per cell.
+  const { columns } = layout;
   const vector: number[] = [];
-  for (const [position, column] of layout.columns.entries()) {
-    const cell = record[column]!.trim();
+  for (let position = 0; position < columns.length; position++) {
+    const cell = record[columns[position]!]!;
     const number = DECIMAL.test(cell) ? Number(cell) : Number.NaN;
     if (!Number.isFinite(number)) {
-      return { error: `column "${layout.names[position]}": ${JSON.stringify(cell)} is not a finite number` };
+      return {
+        error: `column "${layout.names[position]}": ${JSON.stringify(cell.trim())} is not a finite number`,
+      };
     }
     vector.push(number);
   }
@@ -80,35 +86,30 @@ export async function* readCsv(
   body: AsyncIterable<Buffer>,
   project: { inputKind: InputKind; vectorLength: number },
 ): AsyncGenerator<SourceRow> {
-  const parser: Parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    max_record_size: MAX_ROW_CHARS,
-  });
-  const source = Readable.from(body);
-  source.on('error', (error) => parser.destroy(error));
-  source.pipe(parser);
-
+  const decoder = new StringDecoder('utf8');
+  const splitter = new CsvRecordSplitter(MAX_ROW_CHARS);
   let layout: CsvLayout | null = null;
   let row = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+
+  function* rows(records: CsvRecord[]): Generator<SourceRow> {
+    for (const record of records) {
       if (!layout) {
+        if (!record) throw new ImportFormatError(`the CSV header is larger than ${TOO_LARGE}`);
         layout = csvLayout(record, project.inputKind, project.vectorLength);
         continue;
       }
       row++;
+      if (!record) {
+        yield { row, error: `the row is larger than ${TOO_LARGE}` };
+        continue;
+      }
       const result = toValue(record, layout);
       yield 'error' in result ? { row, error: result.error } : { row, value: result.value };
     }
-  } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('CSV_')) {
-      throw new ImportFormatError(`the CSV cannot be read: ${(error as Error).message}`);
-    }
-    throw error;
-  } finally {
-    source.destroy();
   }
+
+  for await (const chunk of body) yield* rows(splitter.push(decoder.write(chunk)));
+  yield* rows(splitter.push(decoder.end()));
+  yield* rows(splitter.end());
   if (!layout) throw new ImportFormatError('the request body is empty; expected a CSV header row');
 }
