@@ -40,16 +40,56 @@ interface PhaseMemory {
   peakMiB: Partial<Record<ServiceName, number>>;
   /** Highest VmRSS sampled during the phase, the process and its children together (MiB). */
   sampledMaxRssMiB: Partial<Record<ServiceName, number>>;
+  /**
+   * Highest V8 heap used and external (ArrayBuffers, native) memory during the phase, from each Node
+   * service's /metrics (prom-client's defaults), sampled every second (MiB).
+   */
+  sampledMaxHeapMiB: Partial<Record<ServiceName, { heapUsed: number; external: number }>>;
   loadAverage: number;
 }
 
 /** Samples every service's resident set and keeps the highest per phase. */
 class MemorySampler {
   private max: Partial<Record<ServiceName, number>> = {};
+  private heap: PhaseMemory['sampledMaxHeapMiB'] = {};
   private readonly timer: NodeJS.Timeout;
+  private readonly heapTimer: NodeJS.Timeout;
+  private heapSampling = false;
 
   constructor(private readonly services: RunningServices['services']) {
     this.timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
+    this.heapTimer = setInterval(() => void this.sampleHeaps(), 1_000);
+  }
+
+  private async sampleHeaps(): Promise<void> {
+    if (this.heapSampling) return; // a busy service answers late; one request at a time each
+    this.heapSampling = true;
+    try {
+      await Promise.all(
+        this.services
+          .filter((service) => service.name !== 'site')
+          .map(async (service) => {
+            const text = await fetch(`http://127.0.0.1:${service.port}/metrics`, {
+              signal: AbortSignal.timeout(5_000),
+            }).then(
+              (response) => response.text(),
+              () => '',
+            );
+            const gauge = (name: string) =>
+              Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+            const heapUsed = gauge('nodejs_heap_size_used_bytes');
+            const external = gauge('nodejs_external_memory_bytes');
+            if (Number.isNaN(heapUsed)) return;
+            const max = this.heap[service.name];
+            this.heap[service.name] = {
+              heapUsed: round(Math.max(max?.heapUsed ?? 0, heapUsed)),
+              external: round(Math.max(max?.external ?? 0, external)),
+            };
+          }),
+      );
+    } finally {
+      this.heapSampling = false;
+    }
   }
 
   private sample(): void {
@@ -59,18 +99,22 @@ class MemorySampler {
     }
   }
 
-  endPhase(phase: string, startedAt: number): PhaseMemory {
+  async endPhase(phase: string, startedAt: number): Promise<PhaseMemory> {
     this.sample();
+    await this.sampleHeaps();
     const peakMiB = Object.fromEntries(
       this.services.map((service) => [service.name, round(memoryOf(service.pid)?.peakMiB ?? NaN)]),
     );
     const sampled = Object.fromEntries(Object.entries(this.max).map(([name, mib]) => [name, round(mib)]));
+    const heap = this.heap;
     this.max = {};
+    this.heap = {};
     const memory = {
       phase,
       seconds: round((performance.now() - startedAt) / 1000),
       peakMiB,
       sampledMaxRssMiB: sampled,
+      sampledMaxHeapMiB: heap,
       loadAverage: loadAverage(2),
     };
     console.log(JSON.stringify(memory));
@@ -89,6 +133,7 @@ class MemorySampler {
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.heapTimer);
   }
 }
 
@@ -111,14 +156,14 @@ async function main(): Promise<void> {
     const labeller = services.siteUrl
       ? await ApiSession.signIn(`${services.siteUrl}/api`, services.adminEmail, services.adminPassword)
       : api;
-    const phases: PhaseMemory[] = [sampler.endPhase('started, idle', phaseStarted)];
+    const phases: PhaseMemory[] = [await sampler.endPhase('started, idle', phaseStarted)];
 
     phaseStarted = performance.now();
     const digits = await createDigitsProject(api, services.databaseUrl, {
       items: ITEMS,
       retrainEveryLabels: LABELS_PER_RETRAIN,
     });
-    phases.push(sampler.endPhase(`${ITEMS.toLocaleString('en-US')} items inserted (SQL)`, phaseStarted));
+    phases.push(await sampler.endPhase(`${ITEMS.toLocaleString('en-US')} items inserted (SQL)`, phaseStarted));
 
     const timeoutMs = 300_000 + ITEMS * 2;
     phaseStarted = performance.now();
@@ -132,7 +177,7 @@ async function main(): Promise<void> {
       timeoutMs,
     });
     phases.push(
-      sampler.endPhase('first model: train, score every item, apply to the unranked queue', phaseStarted),
+      await sampler.endPhase('first model: train, score every item, apply to the unranked queue', phaseStarted),
     );
 
     phaseStarted = performance.now();
@@ -148,7 +193,7 @@ async function main(): Promise<void> {
     });
     const during = await labelling;
     phases.push(
-      sampler.endPhase('second model: re-rank every item, a labeller working meanwhile', phaseStarted),
+      await sampler.endPhase('second model: re-rank every item, a labeller working meanwhile', phaseStarted),
     );
 
     const results = {
@@ -271,6 +316,14 @@ function writeResults(results: Results): void {
     (phase) =>
       `| ${phase.phase} | ${phase.seconds} | ${names.map((name) => `${mib(phase.peakMiB[name])} (${mib(phase.sampledMaxRssMiB[name])})`).join(' | ')} | ${phase.loadAverage} |`,
   );
+  const nodeServices = names.filter((name) => name !== 'site');
+  const heapRows = results.phases.map((phase) => {
+    const cells = nodeServices.map((name) => {
+      const heap = phase.sampledMaxHeapMiB[name];
+      return heap ? `${heap.heapUsed} / ${heap.external}` : '—';
+    });
+    return `| ${phase.phase} | ${cells.join(' | ')} |`;
+  });
   const [first, second] = results.retrains;
   const seconds = (ms: number) => (ms / 1000).toFixed(1);
   const markdown = `## Peak RSS of every service with ${results.items.toLocaleString('en-US')} items (issue 10)
@@ -285,6 +338,14 @@ Raw numbers: \`bench/results/service-memory.json\`.
 | phase | seconds | ${names.join(' | ')} | load avg |
 | --- | --- | ${names.map(() => '---').join(' | ')} | --- |
 ${rows.join('\n')}
+
+Where it is, from each service's \`/metrics\` sampled every second: highest V8 heap used / external (ArrayBuffer and
+native) memory per phase, MiB. The rest of the resident set is code, the heap's free space and native allocations
+(tfjs in the trainer).
+
+| phase | ${nodeServices.join(' | ')} |
+| --- | ${nodeServices.map(() => '---').join(' | ')} |
+${heapRows.join('\n')}
 
 The first model (submit -> queue.updated ${seconds(first!.totalMs)} s: training ${seconds(first!.trainingMs)} s, scoring ${seconds(first!.scoringMs)} s,
 ${first!.chunks} chunks published in ${seconds(first!.chunkPublishingMs)} s, apply ${seconds(first!.applyMs)} s) and the second (${seconds(second!.totalMs)} s:
