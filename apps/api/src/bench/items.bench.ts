@@ -1,17 +1,24 @@
 /**
- * Benchmark: moving items in and out. A 100,000-row CSV of 8x8 digit-like vectors streamed into a
- * project over HTTP (rows per second, the process's retained heap), GET /progress on that project once
- * every item has a label (a fifth of them two), and the streamed CSV and JSON exports of it.
+ * Benchmark: moving items in and out at scale. CSVs of 64-number vectors (8x8 digit-like) streamed into
+ * projects over HTTP, one project per size (rows per second); GET /progress on the smallest once every item
+ * has a label (a fifth of them two); the streamed CSV and JSON exports of the largest.
  *
- * Runs the real API in-process on a throw-away database and RabbitMQ vhost. Writes
- * bench/results/api-items.json and the "api:items" section of docs/benchmarks.md.
+ * The API runs in a child process (this file, argument `api`) so that its memory is its own: peak RSS
+ * (VmHWM, reset at each step through /proc/<pid>/clear_refs) and retained heap (sampled every second after a
+ * forced GC). CPU time is counted for the API process and for the PostgreSQL backends of the bench's database,
+ * so runs on this shared machine can be compared whatever its load.
+ *
+ * Settings: BENCH_ITEMS_ROWS, comma-separated import sizes (default 100000,1000000). Throw-away database and
+ * RabbitMQ vhost. Writes bench/results/api-items.json and the "api:items" section of docs/benchmarks.md.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DataSource } from 'typeorm';
+import { Client } from 'pg';
 import { loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
@@ -19,38 +26,188 @@ import { createApiApp } from '../bootstrap';
 import { loadApiConfig } from '../config/env';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-const ROWS = 100_000;
-
+const knobs = process.env;
+const SIZES = (knobs.BENCH_ITEMS_ROWS ?? '100000,1000000').split(',').map(Number);
+const VECTOR = 64;
 const mib = (bytes: number) => round(bytes / 2 ** 20);
 
-/** The CSV, generated while it is sent; samples the retained heap every 10,000 rows. */
-function* csvBody(heapSamples: number[]): Generator<string> {
-  let chunk = `id,${Array.from({ length: 64 }, (_, i) => `p${i}`).join(',')}\n`;
-  for (let row = 1; row <= ROWS; row++) {
-    chunk += `${row},${Array.from({ length: 64 }, (_, i) => (row * 7 + i * 13) % 17).join(',')}\n`;
+// ---------------------------------------------------------------- the API process
+
+/** What the API process reports about one step. */
+interface ApiStepStats {
+  cpuMs: number;
+  /** VmHWM at the end of the step; it was reset at the start when `peakReset`. */
+  peakRssMiB: number;
+  peakReset: boolean;
+  rssAtStartMiB: number;
+  /** Highest heap in use after a forced GC during the step, less the same at its start. */
+  retainedHeapGrowthMiB: number;
+  /** After the step, after a GC, less the start: what the step left behind. */
+  heapLeftMiB: number;
+}
+
+type ApiRequest = { type: 'step-start' } | { type: 'step-end' } | { type: 'stop' };
+
+function procStatus(field: string): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+}
+
+async function runApiProcess(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+
+  const app = await createApiApp(
+    loadApiConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: knobs.BENCH_DATABASE_URL,
+      AMQP_URL: knobs.BENCH_AMQP_URL,
+      RUN_MIGRATIONS: 'false',
+    }),
+  );
+  await app.listen(0, '127.0.0.1');
+  const send = (message: object) => process.send!(message);
+
+  let step: { cpu: NodeJS.CpuUsage; heap: number; maxHeap: number; rss: number; peakReset: boolean } | null =
+    null;
+  let sampler: NodeJS.Timeout | undefined;
+  const heapNow = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  process.on('message', (message: ApiRequest) => {
+    if (message.type === 'step-start') {
+      let peakReset = true;
+      try {
+        writeFileSync('/proc/self/clear_refs', '5'); // resets VmHWM to the current RSS
+      } catch {
+        peakReset = false;
+      }
+      const heap = heapNow();
+      step = { cpu: process.cpuUsage(), heap, maxHeap: heap, rss: process.memoryUsage().rss, peakReset };
+      sampler = setInterval(() => {
+        if (step) step.maxHeap = Math.max(step.maxHeap, heapNow());
+      }, 1000);
+      send({ type: 'step-started' });
+    } else if (message.type === 'step-end' && step) {
+      clearInterval(sampler);
+      const cpu = process.cpuUsage(step.cpu);
+      const heapAfter = heapNow();
+      const stats: ApiStepStats = {
+        cpuMs: round((cpu.user + cpu.system) / 1000),
+        peakRssMiB: mib(procStatus('VmHWM')),
+        peakReset: step.peakReset,
+        rssAtStartMiB: mib(step.rss),
+        retainedHeapGrowthMiB: mib(Math.max(step.maxHeap, heapAfter) - step.heap),
+        heapLeftMiB: mib(heapAfter - step.heap),
+      };
+      step = null;
+      send({ type: 'step-ended', stats });
+    } else if (message.type === 'stop') {
+      void app.close().then(() => process.exit(0));
+    }
+  });
+  send({ type: 'ready', port: (app.getHttpServer().address() as AddressInfo).port });
+}
+
+/** The API in a child process, and the questions the bench asks it. */
+class ApiProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(env: Record<string, string>): Promise<ApiProcess> {
+    const child = fork(__filename, ['api'], {
+      execArgv: ['--enable-source-maps'],
+      env: { ...knobs, ...env },
+    });
+    const ready = await new Promise<{ port: number }>((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`the API process exited (${code}) before it listened`)));
+    });
+    return new ApiProcess(child, ready.port);
+  }
+
+  private ask<T>(request: ApiRequest): Promise<T> {
+    return new Promise((resolve) => {
+      this.child.once('message', resolve);
+      this.child.send(request);
+    });
+  }
+
+  /** Runs `work` as one step and returns what it cost the API process. */
+  async step<T>(work: () => Promise<T>): Promise<{ value: T; api: ApiStepStats }> {
+    await this.ask({ type: 'step-start' });
+    const value = await work();
+    const { stats } = await this.ask<{ stats: ApiStepStats }>({ type: 'step-end' });
+    return { value, api: stats };
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'stop' });
+    await exited;
+  }
+}
+
+// ---------------------------------------------------------------- PostgreSQL CPU
+
+const CLOCK_TICKS_PER_MS = 100 / 1000; // USER_HZ, 100 on Linux
+
+/** CPU time (ms) each backend connected to the bench's database has used so far. */
+async function backendCpu(db: Client): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_MS);
+    } catch {
+      // gone, or another machine's PostgreSQL: not counted
+    }
+  }
+  return cpu;
+}
+
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
+}
+
+// ---------------------------------------------------------------- HTTP
+
+/** A CSV of `rows` vectors, generated while it is sent (17 distinct vectors, ids 1..rows). */
+function* csvBody(rows: number): Generator<string> {
+  const vectors = Array.from({ length: 17 }, (_, k) =>
+    Array.from({ length: VECTOR }, (_, i) => (k + i * 13) % 17).join(','),
+  );
+  let chunk = `id,${Array.from({ length: VECTOR }, (_, i) => `p${i}`).join(',')}\n`;
+  for (let row = 1; row <= rows; row++) {
+    chunk += `${row},${vectors[(row * 7) % 17]}\n`;
     if (row % 500 === 0) {
       yield chunk;
       chunk = '';
-    }
-    if (row % 10_000 === 0) {
-      gc();
-      heapSamples.push(process.memoryUsage().heapUsed);
     }
   }
   yield chunk;
 }
 
-async function call(
-  port: number,
-  cookie: string,
-  method: string,
-  path: string,
-  body?: Readable,
-  contentType?: string,
-): Promise<{ status: number; bytes: number; text: string; ms: number }> {
+interface Answer {
+  status: number;
+  bytes: number;
+  /** Newlines in the body: rows of a CSV or JSON export. */
+  lines: number;
+  text: string;
+  ms: number;
+  firstByteMs: number;
+}
+
+function call(port: number, cookie: string, method: string, path: string, body?: Readable): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -59,17 +216,28 @@ async function call(
         port,
         method,
         path,
-        headers: { Cookie: cookie, ...(contentType ? { 'Content-Type': contentType } : {}) },
+        headers: { Cookie: cookie, ...(body ? { 'Content-Type': 'text/csv' } : {}) },
       },
       (response) => {
         let bytes = 0;
+        let lines = 0;
         let text = '';
+        let firstByteMs = 0;
         response.on('data', (chunk: Buffer) => {
+          if (bytes === 0) firstByteMs = performance.now() - started;
           bytes += chunk.length;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
           if (text.length < 10_000) text += chunk.toString();
         });
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, bytes, text, ms: performance.now() - started }),
+          resolve({
+            status: response.statusCode ?? 0,
+            bytes,
+            lines,
+            text,
+            ms: performance.now() - started,
+            firstByteMs,
+          }),
         );
         response.on('error', reject);
       },
@@ -80,140 +248,190 @@ async function call(
   });
 }
 
+// ---------------------------------------------------------------- the bench
+
+interface StepResult {
+  rows: number;
+  ms: number;
+  rowsPerSecond: number;
+  apiCpuMicrosecondsPerRow: number;
+  postgresCpuMicrosecondsPerRow: number;
+  api: ApiStepStats;
+}
+
+interface Results {
+  date: string;
+  loadAverage1m: { start: number; end: number };
+  sizes: number[];
+  import: (StepResult & { bodyMiB: number })[];
+  progress: { items: number; labels: number; medianMs: number };
+  export: Record<string, StepResult & { mib: number; firstByteMs: number }>;
+}
+
 async function main(): Promise<void> {
+  const loadAtStart = loadAverage();
   const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-  const app = await createApiApp(
-    loadApiConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: database.url,
-      AMQP_URL: vhost.url,
-      RUN_MIGRATIONS: 'false',
-    }),
-  );
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const db = app.get(DataSource);
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+  const api = await ApiProcess.start({ BENCH_DATABASE_URL: database.url, BENCH_AMQP_URL: vhost.url });
   try {
     const token = newSecretToken();
-    const [{ id: adminId }] = await db.query(
+    const { rows: users } = await db.query<{ id: string }>(
       `INSERT INTO users (email, display_name, role, password_hash) VALUES ('bench@example.org', 'Bench', 'admin', '!')
        RETURNING id`,
     );
     await db.query(
       `INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')`,
-      [adminId, hashSecretToken(token)],
+      [users[0]!.id, hashSecretToken(token)],
     );
     const cookie = `${SESSION_COOKIE}=${token}`;
-    const [{ id: projectId }] = await db.query(
-      `INSERT INTO projects (name, classes, input_kind, shape, labels_per_item)
-       VALUES ('bench', $1, 'vector', '{8,8}', 2) RETURNING id`,
-      [['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']],
-    );
 
-    // Import.
-    const heapSamples: number[] = [];
-    let uploaded = 0;
-    gc();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const body = Readable.from(csvBody(heapSamples)).on('data', (chunk: string) => {
-      uploaded += Buffer.byteLength(chunk);
-    });
-    const imported = await call(port, cookie, 'POST', `/projects/${projectId}/items`, body, 'text/csv');
-    if (imported.status !== 200) throw new Error(`import answered ${imported.status}: ${imported.text}`);
-    const report = JSON.parse(imported.text) as { inserted: number };
-    if (report.inserted !== ROWS) throw new Error(`import inserted ${report.inserted} of ${ROWS}`);
+    /** One step: the API's and PostgreSQL's CPU for it, per row. */
+    const measure = async (rows: number, work: () => Promise<Answer>) => {
+      const before = await backendCpu(db);
+      const { value: answer, api: stats } = await api.step(work);
+      const postgresMs = cpuSince(before, await backendCpu(db));
+      if (answer.status !== 200) throw new Error(`answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+      const result: StepResult = {
+        rows,
+        ms: round(answer.ms),
+        rowsPerSecond: Math.round((rows / answer.ms) * 1000),
+        apiCpuMicrosecondsPerRow: round((stats.cpuMs * 1000) / rows),
+        postgresCpuMicrosecondsPerRow: round((postgresMs * 1000) / rows),
+        api: stats,
+      };
+      return { answer, result };
+    };
+
+    // Imports, one project per size.
+    const projects: { id: string; rows: number }[] = [];
+    const imports: Results['import'] = [];
+    for (const rows of SIZES) {
+      const { rows: created } = await db.query<{ id: string }>(
+        `INSERT INTO projects (name, classes, input_kind, shape, labels_per_item)
+         VALUES ($1, $2, 'vector', '{8,8}', 2) RETURNING id`,
+        [`bench ${rows}`, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']],
+      );
+      const projectId = created[0]!.id;
+      let uploaded = 0;
+      console.error(`importing ${rows} rows …`);
+      const { answer, result } = await measure(rows, () => {
+        // Made here: a listener set earlier would start the flow before the request is there.
+        const body = Readable.from(csvBody(rows)).on('data', (chunk: string) => {
+          uploaded += Buffer.byteLength(chunk);
+        });
+        return call(api.port, cookie, 'POST', `/projects/${projectId}/items`, body);
+      });
+      const report = JSON.parse(answer.text) as { inserted: number };
+      if (report.inserted !== rows) throw new Error(`import inserted ${report.inserted} of ${rows}`);
+      imports.push({ ...result, bodyMiB: mib(uploaded) });
+      projects.push({ id: projectId, rows });
+      console.error(JSON.stringify(imports.at(-1)));
+    }
 
     // Labels straight into the database: every item one, every fifth item a second.
-    const labellers: { id: string }[] = await db.query(
+    console.error('labelling by SQL …');
+    const { rows: labellers } = await db.query<{ id: string }>(
       `INSERT INTO users (email, display_name, role, password_hash)
        SELECT 'labeller' || n || '@example.org', 'Labeller ' || n, 'labeller', '!' FROM generate_series(1, 8) n
        RETURNING id`,
     );
-    await db.query(
+    const { rowCount: labels } = await db.query(
       `INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id)
-       SELECT i.project_id, i.id, ($2::uuid[])[1 + i.id % 8], ARRAY[((i.id * 7) % 10)::text], 'a' || i.id
-         FROM items i WHERE i.project_id = $1
+       SELECT i.project_id, i.id, ($1::uuid[])[1 + i.id % 8], ARRAY[((i.id * 7) % 10)::text], 'a' || i.id
+         FROM items i
        UNION ALL
-       SELECT i.project_id, i.id, ($2::uuid[])[1 + (i.id + 1) % 8], ARRAY[((i.id * 3) % 10)::text], 'b' || i.id
-         FROM items i WHERE i.project_id = $1 AND i.id % 5 = 0`,
-      [projectId, labellers.map((labeller) => labeller.id)],
+       SELECT i.project_id, i.id, ($1::uuid[])[1 + (i.id + 1) % 8], ARRAY[((i.id * 3) % 10)::text], 'b' || i.id
+         FROM items i WHERE i.id % 5 = 0`,
+      [labellers.map((labeller) => labeller.id)],
     );
     await db.query(
       `UPDATE items i SET label_count = l.n, remaining_labels = greatest(2 - l.n, 0)
          FROM (SELECT item_id, count(*)::int AS n FROM labels GROUP BY item_id) l
         WHERE l.item_id = i.id`,
     );
-    await db.query('ANALYZE');
+    await db.query('VACUUM ANALYZE');
 
-    // Progress: median of five.
+    // Progress of the smallest project: median of five.
+    const smallest = projects[0]!;
     const progressMs: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const progress = await call(port, cookie, 'GET', `/projects/${projectId}/progress`);
+      const progress = await call(api.port, cookie, 'GET', `/projects/${smallest.id}/progress`);
       if (progress.status !== 200) throw new Error(`progress answered ${progress.status}`);
       progressMs.push(progress.ms);
     }
     progressMs.sort((a, b) => a - b);
 
-    // Exports.
-    const exports: Record<string, { ms: number; mib: number; rowsPerSecond: number }> = {};
+    // Exports of the largest project.
+    const largest = projects.at(-1)!;
+    const exports: Results['export'] = {};
     for (const format of ['csv', 'json']) {
-      const result = await call(port, cookie, 'GET', `/projects/${projectId}/export?format=${format}`);
-      if (result.status !== 200) throw new Error(`export answered ${result.status}`);
-      exports[format] = {
-        ms: round(result.ms),
-        mib: mib(result.bytes),
-        rowsPerSecond: Math.round((ROWS / result.ms) * 1000),
-      };
+      console.error(`exporting ${largest.rows} rows as ${format} …`);
+      const { answer, result } = await measure(largest.rows, () =>
+        call(api.port, cookie, 'GET', `/projects/${largest.id}/export?format=${format}`),
+      );
+      // CSV: a header line and a line per row; JSON: "[", a line per row, "]".
+      const exported = answer.lines - (format === 'csv' ? 1 : 2);
+      if (exported !== largest.rows) throw new Error(`the ${format} export has ${exported} rows, not ${largest.rows}`);
+      exports[format] = { ...result, mib: mib(answer.bytes), firstByteMs: round(answer.firstByteMs) };
+      console.error(JSON.stringify(exports[format]));
     }
 
-    const results = {
+    const results: Results = {
       date: new Date().toISOString(),
-      loadAverage1m: loadAverage(),
-      import: {
-        rows: ROWS,
-        bodyMiB: mib(uploaded),
-        ms: round(imported.ms),
-        rowsPerSecond: Math.round((ROWS / imported.ms) * 1000),
-        retainedHeapGrowthMiB: mib(Math.max(...heapSamples) - heapBefore),
-      },
-      progress: { items: ROWS, labels: ROWS + ROWS / 5, medianMs: round(progressMs[2]!) },
+      loadAverage1m: { start: loadAtStart, end: loadAverage() },
+      sizes: SIZES,
+      import: imports,
+      progress: { items: smallest.rows, labels: labels ?? 0, medianMs: round(progressMs[2]!) },
       export: exports,
     };
     writeResults(results);
     console.log(JSON.stringify(results, null, 2));
   } finally {
-    await app.close();
+    await api.stop();
+    await db.end();
     await Promise.all([database.drop(), vhost.drop()]);
   }
 }
 
-function writeResults(results: {
-  date: string;
-  loadAverage1m: number;
-  import: { rows: number; bodyMiB: number; ms: number; rowsPerSecond: number; retainedHeapGrowthMiB: number };
-  progress: { items: number; labels: number; medianMs: number };
-  export: Record<string, { ms: number; mib: number; rowsPerSecond: number }>;
-}): void {
-  const exportRows = Object.entries(results.export)
-    .map(([format, e]) => `| export ${format} | ${e.ms} | ${e.rowsPerSecond} | ${e.mib} MiB out |`)
-    .join('\n');
+function writeResults(results: Results): void {
+  const row = (step: string, r: StepResult, note: string) =>
+    `| ${step} | ${r.rows.toLocaleString('en')} | ${round(r.ms / 1000)} | **${r.rowsPerSecond.toLocaleString('en')}** | ` +
+    `${r.apiCpuMicrosecondsPerRow} | ${r.postgresCpuMicrosecondsPerRow} | ${r.api.peakRssMiB} | ` +
+    `${r.api.retainedHeapGrowthMiB} | ${note} |`;
+  const rows = [
+    ...results.import.map((r) => row('import CSV', r, `${r.bodyMiB} MiB in`)),
+    ...Object.entries(results.export).map(([format, r]) =>
+      row(`export ${format}`, r, `${r.mib} MiB out, first byte after ${r.firstByteMs} ms`),
+    ),
+  ].join('\n');
   const markdown = `## API: import, progress, export
 
-\`pnpm --filter @foreman/api bench\` (${results.date.slice(0, 10)}, 1-minute load average ${results.loadAverage1m} on
-the shared 2-core machine): a ${results.import.rows.toLocaleString('en')}-row CSV of 8x8 vectors streamed over HTTP into
-one project, then ${results.progress.labels.toLocaleString('en')} labels written by SQL. Raw numbers:
-\`bench/results/api-items.json\`.
+\`pnpm --filter @foreman/api bench\` (items.bench.ts, ${results.date.slice(0, 10)}; 1-minute load average
+${results.loadAverage1m.start} at the start and ${results.loadAverage1m.end} at the end on the shared 2-core machine). CSVs of
+64-number vectors streamed over HTTP into one project per size, the API in a process of its own; then
+${results.progress.labels.toLocaleString('en')} labels written by SQL (every item one, every fifth two) and the largest project
+exported. CPU columns: the API process and the database's PostgreSQL backends, per row (comparable
+across runs whatever the load). Peak RSS: the API process's VmHWM during the step (reset at its start);
+retained heap: the most the API's heap after a forced GC grew during the step. Sizes: \`BENCH_ITEMS_ROWS\`
+(default 100000,1000000). Raw numbers: \`bench/results/api-items.json\`.
 
-| step | ms | rows/s | note |
-| --- | --- | --- | --- |
-| import (CSV, ${results.import.bodyMiB} MiB) | ${results.import.ms} | ${results.import.rowsPerSecond} | retained heap grew ${results.import.retainedHeapGrowthMiB} MiB |
-| GET /progress | ${results.progress.medianMs} | — | median of 5 |
-${exportRows}`;
+| step | rows | s | rows/s | API CPU µs/row | PostgreSQL CPU µs/row | API peak RSS (MiB) | API retained heap growth (MiB) | note |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rows}
+
+GET /progress on the ${results.progress.items.toLocaleString('en')}-item project: ${results.progress.medianMs} ms (median of 5).`;
   writeBenchmarkResults({ name: 'api-items', results, section: { marker: 'api:items', markdown } });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (process.argv[2] === 'api') {
+  runApiProcess().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
