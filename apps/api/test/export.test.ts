@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { exportRowSchema, type ExportRow } from '@foreman/contracts';
-import { createProjectWithItems, createUserWithSession, type TestUser } from './fixtures';
+import { applyRanking, createProjectWithItems, createUserWithSession, type TestUser } from './fixtures';
 import { insertLabel } from './label-sql';
 import { startTestApi, type TestApi } from './test-app';
 
@@ -56,10 +56,11 @@ describe('GET /projects/:id/export', () => {
       at: '2026-01-01T10:03:00Z',
       retracted: true,
     });
-    await db.query(
-      `UPDATE items SET predicted_class = 'dog', predicted_probability = 0.875, model_version = 4 WHERE id = $1`,
-      [item3],
-    );
+    await applyRanking(api, projectId, {
+      modelVersion: 4,
+      strategy: 'entropy',
+      ranked: [{ itemId: item3, score: 0.2, predictedClass: 'dog', predictedProbability: 0.875 }],
+    });
     const external = (n: number) => `item-${n}`;
     expected = [
       {

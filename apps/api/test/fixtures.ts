@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Role } from '@foreman/contracts';
+import { createQueueRanks, switchQueueToRanking } from '@foreman/database';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../src/modules/auth/secret-token';
 import type { TestApi } from './test-app';
 
@@ -41,13 +42,13 @@ export async function createUserWithSession(
 
 export interface TestProject {
   id: string;
-  /** Item ids in queue order (highest priority first). */
+  /** Item ids in queue order (import order, until a ranking is applied). */
   itemIds: number[];
 }
 
 /**
- * A project with `items` vector items written straight to the database (import has its own tests).
- * Priorities fall with the item number, so the queue serves items in `itemIds` order.
+ * A project with `items` vector items written straight to the database (import has its own tests),
+ * served in `itemIds` order.
  */
 export async function createProjectWithItems(
   api: TestApi,
@@ -73,14 +74,55 @@ export async function createProjectWithItems(
     ],
   );
   const rows: { id: number }[] = await db.query(
-    `INSERT INTO items (project_id, external_id, payload, priority, remaining_labels)
-     SELECT $1, 'item-' || n, jsonb_build_object('vector', jsonb_build_array(n, n)), $2 - n, $3
+    `INSERT INTO items (project_id, external_id, payload, remaining_labels)
+     SELECT $1, 'item-' || n, jsonb_build_object('vector', jsonb_build_array(n, n)), $3
        FROM generate_series(1, $2) AS n
      ORDER BY n
      RETURNING id`,
     [id, options.items, labelsPerItem],
   );
   return { id, itemIds: rows.map((row) => row.id).sort((a, b) => a - b) };
+}
+
+export interface RankedItem {
+  itemId: number;
+  score: number;
+  predictedClass?: string;
+  predictedProbability?: number;
+}
+
+/**
+ * Puts a ranking in force the way the scheduler does (its own queue_ranks partition, and the project
+ * switched to it): `ranked` in serving order.
+ */
+export async function applyRanking(
+  api: TestApi,
+  projectId: string,
+  ranking: { modelVersion: number; strategy: string; ranked: RankedItem[] },
+): Promise<void> {
+  const { modelVersion, strategy, ranked } = ranking;
+  await api.app.get(DataSource).transaction(async (tx) => {
+    const [{ id }] = (await tx.query(
+      `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, $2, $3) RETURNING id`,
+      [projectId, modelVersion, strategy],
+    )) as [{ id: number }];
+    const itemsRanked = await createQueueRanks(
+      tx,
+      { id, projectId },
+      {
+        sql: `SELECT u.item_id, u.rank - 1, u.score, u.predicted_class, u.predicted_probability
+                FROM unnest($1::integer[], $2::double precision[], $3::text[], $4::double precision[])
+                     WITH ORDINALITY AS u(item_id, score, predicted_class, predicted_probability, rank)`,
+        params: [
+          ranked.map((item) => item.itemId),
+          ranked.map((item) => item.score),
+          ranked.map((item) => item.predictedClass ?? null),
+          ranked.map((item) => item.predictedProbability ?? null),
+        ],
+      },
+    );
+    await switchQueueToRanking(tx, projectId, { id, modelVersion, strategy, itemsRanked });
+  });
 }
 
 /** An empty project written straight to the database; vector projects default to shape [2]. */

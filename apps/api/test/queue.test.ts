@@ -2,7 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { NextItemResponse } from '@foreman/contracts';
 import { nextItemResponseSchema } from '@foreman/contracts';
-import { createProjectWithItems, createUserWithSession, type TestUser } from './fixtures';
+import { applyRanking, createProjectWithItems, createUserWithSession, type TestUser } from './fixtures';
 import { startTestApi, type TestApi } from './test-app';
 
 describe('POST /projects/:id/next and POST /items/:id/skip', () => {
@@ -39,25 +39,79 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
       .expect(201);
   }
 
-  it('serves the highest-priority item with its lease (server clock), reason and progress', async () => {
+  it('serves the top-ranked item with its lease (server clock), reason and progress', async () => {
     const project = await createProjectWithItems(api, { items: 3, leaseSeconds: 120 });
-    await db.query(
-      `UPDATE items SET priority = 50, score = 0.9, strategy = 'entropy', model_version = 4 WHERE id = $1`,
-      [project.itemIds[2]],
-    );
+    await applyRanking(api, project.id, {
+      modelVersion: 4,
+      strategy: 'entropy',
+      ranked: [{ itemId: project.itemIds[2]!, score: 0.9 }],
+    });
     const user = await createUserWithSession(api, { projectIds: [project.id] });
     const before = Date.now();
     const answer = await next(user, project.id);
     expect(answer).toMatchObject({
       status: 'item',
       item: { id: project.itemIds[2], externalId: 'item-3', payload: { vector: [3, 3] } },
-      reason: { priority: 50, score: 0.9, strategy: 'entropy', modelVersion: 4 },
+      reason: { rank: 0, score: 0.9, strategy: 'entropy', modelVersion: 4 },
       progress: { total: 3, fullyLabelled: 0, inProgress: 1, remaining: 2, mine: 0 },
     });
     if (answer.status !== 'item') throw new Error('expected an item');
     const expiresIn = Date.parse(answer.lease.expiresAt) - before;
     expect(expiresIn).toBeGreaterThan(110_000);
     expect(expiresIn).toBeLessThan(130_000);
+  });
+
+  it('serves the applied ranking in rank order, then the items it leaves out in import order', async () => {
+    const project = await createProjectWithItems(api, { items: 5 });
+    const [a, b, c, d, e] = project.itemIds as [number, number, number, number, number];
+    const ranked = (ids: number[]) => ids.map((itemId, rank) => ({ itemId, score: 1 - rank / 10 }));
+    await applyRanking(api, project.id, { modelVersion: 1, strategy: 'margin', ranked: ranked([a, b]) });
+    // Version 2 is in force; version 1's rows (not yet cleaned up) must not count.
+    await applyRanking(api, project.id, { modelVersion: 2, strategy: 'entropy', ranked: ranked([d, b]) });
+    const labeller = await createUserWithSession(api, { projectIds: [project.id] });
+
+    const served: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const answer = await next(labeller, project.id);
+      if (answer.status !== 'item') throw new Error('expected an item');
+      served.push(answer.item.id);
+      expect(answer.reason.modelVersion).toBe(i < 2 ? 2 : null);
+      expect(answer.reason.rank).toBe(i < 2 ? i : null);
+      await label(labeller, answer.item.id);
+    }
+    expect(served).toEqual([d, b, a, c, e]);
+  });
+
+  it('drops an item from the ranking once it has all its labels, and keeps it while it needs more', async () => {
+    const project = await createProjectWithItems(api, { items: 2, labelsPerItem: 2 });
+    const [first, second] = project.itemIds as [number, number];
+    await applyRanking(api, project.id, {
+      modelVersion: 1,
+      strategy: 'margin',
+      ranked: [
+        { itemId: second, score: 0.9 },
+        { itemId: first, score: 0.1 },
+      ],
+    });
+    const rankedIds = async () => {
+      const rows: { item_id: number }[] = await db.query(
+        `SELECT r.item_id FROM queue_ranks r JOIN project_queue_state s ON s.applied_ranking_id = r.ranking_id
+          WHERE s.project_id = $1 ORDER BY r.rank`,
+        [project.id],
+      );
+      return rows.map((row) => row.item_id);
+    };
+    const [ann, ben] = [
+      await createUserWithSession(api, { projectIds: [project.id] }),
+      await createUserWithSession(api, { projectIds: [project.id] }),
+    ];
+
+    expect(await nextItemId(ann, project.id)).toBe(second);
+    await label(ann, second);
+    expect(await rankedIds()).toEqual([second, first]);
+    expect(await nextItemId(ben, project.id)).toBe(second);
+    await label(ben, second);
+    expect(await rankedIds()).toEqual([first]);
   });
 
   it('returns the same leased item on a page reload', async () => {

@@ -32,7 +32,13 @@ export interface TestScheduler {
 export async function startTestScheduler(overrides: Record<string, string> = {}): Promise<TestScheduler> {
   const [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   const app = await createSchedulerApp(
-    loadSchedulerConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.url, AMQP_URL: vhost.url, ...overrides }),
+    loadSchedulerConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: db.url,
+      AMQP_URL: vhost.url,
+      ...overrides,
+    }),
   );
   await app.startAllMicroservices();
   await app.init();
@@ -46,9 +52,13 @@ export async function startTestScheduler(overrides: Record<string, string> = {})
   const queueUpdates: QueueUpdatedEvent[] = [];
   const watcher = await channel.assertQueue('', { exclusive: true });
   await channel.bindQueue(watcher.queue, EVENTS_EXCHANGE, EVENT_TYPES.queueUpdated);
-  await channel.consume(watcher.queue, (message) => {
-    if (message) queueUpdates.push(JSON.parse(message.content.toString()) as QueueUpdatedEvent);
-  }, { noAck: true });
+  await channel.consume(
+    watcher.queue,
+    (message) => {
+      if (message) queueUpdates.push(JSON.parse(message.content.toString()) as QueueUpdatedEvent);
+    },
+    { noAck: true },
+  );
 
   return {
     app,
@@ -67,7 +77,11 @@ export async function startTestScheduler(overrides: Record<string, string> = {})
 }
 
 /** Publishes a message to foreman.events as the trainer would, body as given (valid or not). */
-export async function publishRaw(channel: amqp.ConfirmChannel, routingKey: string, body: unknown): Promise<void> {
+export async function publishRaw(
+  channel: amqp.ConfirmChannel,
+  routingKey: string,
+  body: unknown,
+): Promise<void> {
   channel.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(body)), {
     persistent: true,
     contentType: 'application/json',
@@ -78,7 +92,13 @@ export async function publishRaw(channel: amqp.ConfirmChannel, routingKey: strin
 /** A ranking.computed.v1 envelope; the caller chooses the chunking. */
 export function rankingEvent(
   projectId: string,
-  payload: { modelVersion: number; chunkIndex?: number; chunkCount?: number; strategy?: AcquisitionStrategy; items: RankedItem[] },
+  payload: {
+    modelVersion: number;
+    chunkIndex?: number;
+    chunkCount?: number;
+    strategy?: AcquisitionStrategy;
+    items: RankedItem[];
+  },
 ) {
   return {
     id: randomUUID(),
@@ -126,10 +146,17 @@ export async function createProject(
   return { projectId, itemIds: inserted.rows.map((row) => row.id).sort((a, b) => a - b) };
 }
 
-/** The order the API's claim serves: priority DESC, id ASC among items that still need labels. */
+/**
+ * The order the API's claim serves the items that still need labels: the applied ranking by rank, then
+ * the open items it does not cover, in import order.
+ */
 export async function servingOrder(sql: Client, projectId: string): Promise<number[]> {
   const { rows } = await sql.query<{ id: number }>(
-    `SELECT id FROM items WHERE project_id = $1 AND remaining_labels > 0 ORDER BY priority DESC, id`,
+    `SELECT i.id FROM items i
+       LEFT JOIN project_queue_state s ON s.project_id = i.project_id
+       LEFT JOIN queue_ranks r ON r.ranking_id = s.applied_ranking_id AND r.item_id = i.id
+      WHERE i.project_id = $1 AND i.remaining_labels > 0
+      ORDER BY r.rank IS NULL, r.rank, i.id`,
     [projectId],
   );
   return rows.map((row) => row.id);

@@ -14,12 +14,12 @@ describe('the lease sweeper', () => {
     await scheduler?.close();
   });
 
-  /** The next item the API's claim would serve a labeller: not leased, by priority then id. */
+  /** The next item the API's claim would serve a labeller: not leased, in import order (no ranking here). */
   const nextFree = async (projectId: string) => {
     const { rows } = await scheduler.sql.query<{ id: number }>(
       `SELECT id FROM items i WHERE project_id = $1 AND remaining_labels > 0
           AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = i.id)
-        ORDER BY priority DESC, id LIMIT 1`,
+        ORDER BY id LIMIT 1`,
       [projectId],
     );
     return rows[0]?.id;
@@ -38,7 +38,11 @@ describe('the lease sweeper', () => {
     expect(await nextFree(projectId)).toBe(third);
     const expiresAt = Date.now() + 1000;
 
-    await waitFor('the expired lease to be released', async () => (await nextFree(projectId)) === first, 5000);
+    await waitFor(
+      'the expired lease to be released',
+      async () => (await nextFree(projectId)) === first,
+      5000,
+    );
     expect(Date.now() - expiresAt).toBeLessThanOrEqual(SWEEP_SECONDS * 1000 + 500);
     const { rows } = await scheduler.sql.query(`SELECT item_id AS "itemId" FROM leases`);
     expect(rows).toEqual([{ itemId: second }]);

@@ -1,4 +1,9 @@
-import { CONSUMER_QUEUES, DEAD_LETTER_REASON_HEADER, EVENT_TYPES, type RankingComputedEvent } from '@foreman/contracts';
+import {
+  CONSUMER_QUEUES,
+  DEAD_LETTER_REASON_HEADER,
+  EVENT_TYPES,
+  type RankingComputedEvent,
+} from '@foreman/contracts';
 import { RankingService } from '../src/ranking/ranking.service';
 import {
   createProject,
@@ -28,7 +33,9 @@ describe('applying rankings to the queue', () => {
 
   const queueUpdate = (projectId: string, modelVersion: number) =>
     waitFor(`queue.updated for model v${modelVersion}`, () =>
-      scheduler.queueUpdates.find((e) => e.projectId === projectId && e.payload.modelVersion === modelVersion),
+      scheduler.queueUpdates.find(
+        (e) => e.projectId === projectId && e.payload.modelVersion === modelVersion,
+      ),
     );
 
   it('serves items in the order of their scores, and says which model placed each item', async () => {
@@ -39,26 +46,35 @@ describe('applying rankings to the queue', () => {
     expect(await servingOrder(scheduler.sql, projectId)).toEqual([a, b, c, d, e]);
 
     // e is not in the ranking: imported after the model scored the pool.
-    const scores = new Map([[a, 0.1], [b, 0.9], [c, 0.5], [d, 0.7], [f, 0.95]]);
-    await publish(rankingEvent(projectId, { modelVersion: 1, strategy: 'margin', items: rankByScore(scores) }));
+    const scores = new Map([
+      [a, 0.1],
+      [b, 0.9],
+      [c, 0.5],
+      [d, 0.7],
+      [f, 0.95],
+    ]);
+    await publish(
+      rankingEvent(projectId, { modelVersion: 1, strategy: 'margin', items: rankByScore(scores) }),
+    );
 
     const update = await queueUpdate(projectId, 1);
     expect(await servingOrder(scheduler.sql, projectId)).toEqual([b, d, c, a, e]);
     expect(update.payload.itemsMoved).toBe(4);
     expect(update.payload.durationMs).toBeGreaterThanOrEqual(0);
 
+    // What "why this item?" reads: the ranking's rows (f left out), and the strategy the project follows.
     const { rows } = await scheduler.sql.query(
-      `SELECT id, score, strategy, model_version AS "modelVersion", remaining_labels AS "remaining"
-         FROM items WHERE project_id = $1 ORDER BY id`,
+      `SELECT r.item_id AS id, r.rank, r.score, s.applied_model_version AS "modelVersion",
+              s.applied_strategy AS strategy
+         FROM queue_ranks r JOIN project_queue_state s ON s.applied_ranking_id = r.ranking_id
+        WHERE s.project_id = $1 ORDER BY r.rank`,
       [projectId],
     );
     expect(rows).toEqual([
-      { id: a, score: 0.1, strategy: 'margin', modelVersion: 1, remaining: 1 },
-      { id: b, score: 0.9, strategy: 'margin', modelVersion: 1, remaining: 1 },
-      { id: c, score: 0.5, strategy: 'margin', modelVersion: 1, remaining: 1 },
-      { id: d, score: 0.7, strategy: 'margin', modelVersion: 1, remaining: 1 },
-      { id: e, score: null, strategy: null, modelVersion: null, remaining: 1 },
-      { id: f, score: null, strategy: null, modelVersion: null, remaining: 0 },
+      { id: b, rank: 1, score: 0.9, modelVersion: 1, strategy: 'margin' },
+      { id: d, rank: 2, score: 0.7, modelVersion: 1, strategy: 'margin' },
+      { id: c, rank: 3, score: 0.5, modelVersion: 1, strategy: 'margin' },
+      { id: a, rank: 4, score: 0.1, modelVersion: 1, strategy: 'margin' },
     ]);
   });
 
@@ -72,8 +88,18 @@ describe('applying rankings to the queue', () => {
 
     // Version 3 in two chunks, ranking the items in import order.
     const v3 = rankByScore(new Map(itemIds.map((id, i) => [id, 10 - i])));
-    const first = rankingEvent(projectId, { modelVersion: 3, chunkIndex: 0, chunkCount: 2, items: v3.slice(0, 3) });
-    const second = rankingEvent(projectId, { modelVersion: 3, chunkIndex: 1, chunkCount: 2, items: v3.slice(3) });
+    const first = rankingEvent(projectId, {
+      modelVersion: 3,
+      chunkIndex: 0,
+      chunkCount: 2,
+      items: v3.slice(0, 3),
+    });
+    const second = rankingEvent(projectId, {
+      modelVersion: 3,
+      chunkIndex: 1,
+      chunkCount: 2,
+      items: v3.slice(3),
+    });
     await publish(second);
     await waitFor('the first chunk to be staged', () => isProcessed(scheduler.sql, second.id));
     expect(await servingOrder(scheduler.sql, projectId)).toEqual(v1Order);
@@ -88,13 +114,19 @@ describe('applying rankings to the queue', () => {
     await waitFor('the late ranking to be handled', () => isProcessed(scheduler.sql, late.id));
     expect(await servingOrder(scheduler.sql, projectId)).toEqual(itemIds);
     const { rows } = await scheduler.sql.query(
-      `SELECT DISTINCT model_version AS v FROM items WHERE project_id = $1`,
+      `SELECT r.model_version AS v, count(q.*)::int AS rows
+         FROM queue_rankings r LEFT JOIN queue_ranks q ON q.ranking_id = r.id
+        WHERE r.project_id = $1 GROUP BY r.model_version`,
       [projectId],
     );
-    expect(rows).toEqual([{ v: 3 }]);
-    expect(scheduler.queueUpdates.filter((e) => e.projectId === projectId).map((e) => e.payload.modelVersion)).toEqual([1, 3]);
-    // Nothing of the older rankings stays staged.
-    const staged = await scheduler.sql.query(`SELECT 1 FROM ranking_chunks WHERE project_id = $1`, [projectId]);
+    expect(rows).toEqual([{ v: 3, rows: 6 }]);
+    expect(
+      scheduler.queueUpdates.filter((e) => e.projectId === projectId).map((e) => e.payload.modelVersion),
+    ).toEqual([1, 3]);
+    // Nothing of the older rankings stays staged, and version 1's partition is gone.
+    const staged = await scheduler.sql.query(`SELECT 1 FROM ranking_chunks WHERE project_id = $1`, [
+      projectId,
+    ]);
     expect(staged.rowCount).toBe(0);
   });
 
@@ -102,12 +134,29 @@ describe('applying rankings to the queue', () => {
     const { projectId, itemIds } = await createProject(scheduler.sql, { items: 4 });
     const rankings = scheduler.app.get(RankingService);
     const items = rankByScore(new Map(itemIds.map((id, i) => [id, i])));
-    const first = rankingEvent(projectId, { modelVersion: 5, chunkIndex: 0, chunkCount: 2, items: items.slice(0, 2) });
-    const second = rankingEvent(projectId, { modelVersion: 5, chunkIndex: 1, chunkCount: 2, items: items.slice(2) });
+    const first = rankingEvent(projectId, {
+      modelVersion: 5,
+      chunkIndex: 0,
+      chunkCount: 2,
+      items: items.slice(0, 2),
+    });
+    const second = rankingEvent(projectId, {
+      modelVersion: 5,
+      chunkIndex: 1,
+      chunkCount: 2,
+      items: items.slice(2),
+    });
 
-    expect(await rankings.receiveChunk(first as RankingComputedEvent)).toEqual({ kind: 'staged', received: 1, chunkCount: 2 });
+    expect(await rankings.receiveChunk(first as RankingComputedEvent)).toEqual({
+      kind: 'staged',
+      received: 1,
+      chunkCount: 2,
+    });
     expect(await rankings.receiveChunk(first as RankingComputedEvent)).toEqual({ kind: 'duplicate' });
-    expect(await rankings.receiveChunk(second as RankingComputedEvent)).toMatchObject({ kind: 'applied', itemsRanked: 4 });
+    expect(await rankings.receiveChunk(second as RankingComputedEvent)).toMatchObject({
+      kind: 'applied',
+      itemsRanked: 4,
+    });
     expect(await rankings.receiveChunk(second as RankingComputedEvent)).toEqual({ kind: 'duplicate' });
     expect(await servingOrder(scheduler.sql, projectId)).toEqual([...itemIds].reverse());
   });
@@ -124,10 +173,15 @@ describe('applying rankings to the queue', () => {
     });
     await rankings.receiveChunk(event as RankingComputedEvent);
     const { rows } = await scheduler.sql.query(
-      `SELECT predicted_class AS c, predicted_probability AS p FROM items WHERE project_id = $1 ORDER BY id`,
+      `SELECT r.predicted_class AS c, r.predicted_probability AS p
+         FROM items i LEFT JOIN queue_ranks r ON r.item_id = i.id
+        WHERE i.project_id = $1 ORDER BY i.id`,
       [projectId],
     );
-    expect(rows).toEqual([{ c: null, p: null }, { c: 'b', p: 0.55 }]);
+    expect(rows).toEqual([
+      { c: null, p: null },
+      { c: 'b', p: 0.55 },
+    ]);
   });
 
   it('dead-letters a malformed ranking with the reason, and leaves the queue alone', async () => {
@@ -136,9 +190,16 @@ describe('applying rankings to the queue', () => {
     (malformed.payload as { items: unknown }).items = [{ itemId: itemIds[2], score: 'high', rank: 0 }];
     await publishRaw(scheduler.channel, EVENT_TYPES.rankingComputed, malformed);
 
-    const dead = await waitFor('the dead letter', async () => (await scheduler.channel.get(CONSUMER_QUEUES.scheduler.deadLetterQueue, { noAck: true })) || undefined);
+    const dead = await waitFor(
+      'the dead letter',
+      async () =>
+        (await scheduler.channel.get(CONSUMER_QUEUES.scheduler.deadLetterQueue, { noAck: true })) ||
+        undefined,
+    );
     expect(JSON.parse(dead.content.toString()).id).toBe(malformed.id);
-    expect(String(dead.properties.headers?.[DEAD_LETTER_REASON_HEADER])).toMatch(/ranking\.computed\.v1: .*payload\.items\.0\.score/);
+    expect(String(dead.properties.headers?.[DEAD_LETTER_REASON_HEADER])).toMatch(
+      /ranking\.computed\.v1: .*payload\.items\.0\.score/,
+    );
     expect(await servingOrder(scheduler.sql, projectId)).toEqual(itemIds);
   });
 });

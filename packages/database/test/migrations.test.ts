@@ -41,3 +41,75 @@ describe('migrations', () => {
     expect(await runMigrations(db.url)).toHaveLength(migrations.length);
   });
 });
+
+describe('the queue_ranks migration', () => {
+  let db: TestDatabase;
+  let sql: Client;
+
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+    await runMigrations(db.url);
+    // Back to the schema before it, where the ranking lived on the item rows.
+    expect(await revertLastMigration(db.url)).toBe(true);
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await db?.drop();
+  });
+
+  /** Item names in the order the queue served them before the migration, and serves them after it. */
+  const oldOrder = async () =>
+    (
+      await sql.query<{ external_id: string }>(
+        `SELECT external_id FROM items WHERE remaining_labels > 0 ORDER BY priority DESC, id`,
+      )
+    ).rows.map((row) => row.external_id);
+  const newOrder = async () =>
+    (
+      await sql.query<{ external_id: string }>(
+        `SELECT i.external_id FROM items i
+           LEFT JOIN project_queue_state s ON s.project_id = i.project_id
+           LEFT JOIN queue_ranks r ON r.ranking_id = s.applied_ranking_id AND r.item_id = i.id
+          WHERE i.remaining_labels > 0 ORDER BY r.rank IS NULL, r.rank, i.id`,
+      )
+    ).rows.map((row) => row.external_id);
+
+  it('carries the ranking in force over, and back again when reverted', async () => {
+    const { rows } = await sql.query<{ id: string }>(
+      `INSERT INTO projects (name, classes, input_kind) VALUES ('p', '{a,b}', 'vector') RETURNING id`,
+    );
+    const projectId = rows[0]!.id;
+    // a, b, c unranked at first; then model v2 ranked c over a, and d was labelled; e came in later.
+    await sql.query(
+      `INSERT INTO items (project_id, external_id, payload, remaining_labels, priority, score, strategy,
+                          model_version, predicted_class, predicted_probability)
+       VALUES ($1, 'a', '{}', 1, 1, 0.2, 'margin', 2, 'a', 0.6), ($1, 'b', '{}', 1, 0, NULL, NULL, NULL, NULL, NULL),
+              ($1, 'c', '{}', 1, 2, 0.9, 'margin', 2, 'b', 0.5), ($1, 'd', '{}', 0, 3, 0.95, 'margin', 2, 'a', 0.5),
+              ($1, 'e', '{}', 1, 0, NULL, NULL, NULL, NULL, NULL)`,
+      [projectId],
+    );
+    await sql.query(
+      `INSERT INTO project_queue_state (project_id, applied_model_version, applied_strategy) VALUES ($1, 2, 'margin')`,
+      [projectId],
+    );
+    const before = await oldOrder();
+    expect(before).toEqual(['c', 'a', 'b', 'e']);
+
+    expect(await runMigrations(db.url)).toHaveLength(1);
+    expect(await newOrder()).toEqual(before);
+    const { rows: ranked } = await sql.query(
+      `SELECT i.external_id AS item, r.rank, r.score, r.predicted_class AS class
+         FROM queue_ranks r JOIN items i ON i.id = r.item_id ORDER BY r.rank`,
+    );
+    expect(ranked).toEqual([
+      { item: 'c', rank: 0, score: 0.9, class: 'b' },
+      { item: 'a', rank: 1, score: 0.2, class: 'a' },
+    ]);
+
+    expect(await revertLastMigration(db.url)).toBe(true);
+    expect(await oldOrder()).toEqual(before);
+  });
+});

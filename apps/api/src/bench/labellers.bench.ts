@@ -17,7 +17,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
+import {
+  latencySummary,
+  loadAverage,
+  roundToTenth as round,
+  writeBenchmarkResults,
+} from '@foreman/bench-kit';
+import { CLAIM_NEXT_CTES } from '@foreman/database';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
@@ -25,7 +31,7 @@ import { loadApiConfig } from '../config/env';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
 
 // Benchmark knobs, not service settings (config/env.ts is the services' settings).
- 
+
 const knobs = process.env;
 const ROOT = join(__dirname, '../../../..');
 const SIZES = (knobs.BENCH_LABELLER_ITEMS ?? '10000').split(',').filter(Boolean).map(Number);
@@ -59,50 +65,32 @@ interface Run {
 /** pgbench user ids: one per pgbench client (the script builds the same id from :client_id). */
 const pgbenchLabeller = (client: number) => `00000000-0000-4000-8000-${String(client).padStart(12, '0')}`;
 
-const PGBENCH_SCRIPT = `
-WITH held AS (
-  SELECT l.id, l.item_id, l.expires_at FROM leases l
-   WHERE l.project_id = ':project'::uuid AND l.labeller_id = (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid) AND l.expires_at > now()
-     AND EXISTS (SELECT 1 FROM items i WHERE i.id = l.item_id AND i.remaining_labels > 0)
-   ORDER BY l.created_at DESC, l.id DESC LIMIT 1
-),
-candidate AS (
-  SELECT i.id FROM items i
-   WHERE NOT EXISTS (SELECT 1 FROM held) AND i.project_id = ':project'::uuid AND i.remaining_labels > 0
-     AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = i.id AND l.expires_at > now())
-     AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id AND l.labeller_id = (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid) AND l.retracted_at IS NULL)
-     AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.item_id = i.id AND s.labeller_id = (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid))
-   ORDER BY i.priority DESC, i.id LIMIT 1 FOR UPDATE OF i SKIP LOCKED
-),
-claimed AS (
-  INSERT INTO leases AS l (project_id, item_id, labeller_id, expires_at)
-  SELECT ':project'::uuid, candidate.id, (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid), now() + make_interval(secs => 600) FROM candidate
-  ON CONFLICT (item_id) DO UPDATE SET id = DEFAULT, labeller_id = EXCLUDED.labeller_id,
-     created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
-   WHERE l.expires_at <= now()
-  RETURNING l.id, l.item_id, l.expires_at
-),
-granted AS (
-  INSERT INTO lease_grants (labeller_id, item_id) SELECT (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid), item_id FROM claimed ON CONFLICT DO NOTHING
-),
-chosen AS (SELECT * FROM held UNION ALL SELECT * FROM claimed)
+/** pgbench's spelling of the claim's parameters: the project, this client's labeller, a 600 s lease. */
+const PGBENCH_LABELLER = `(('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid)`;
+const pgbenchClaim = CLAIM_NEXT_CTES.replaceAll('$1', "':project'::uuid")
+  .replaceAll('$2', PGBENCH_LABELLER)
+  .replaceAll('$3', '600');
+
+const PGBENCH_SCRIPT = `${pgbenchClaim}
 SELECT coalesce(c.item_id, 0) AS item, i.payload, (SELECT count(*) FROM candidate)::int AS candidates
   FROM (SELECT 1) AS one LEFT JOIN chosen c ON true LEFT JOIN items i ON i.id = c.item_id \\gset
 \\if :item > 0
 BEGIN;
 SELECT i.remaining_labels, l.labeller_id, coalesce(l.expires_at > now(), false),
-       EXISTS (SELECT 1 FROM lease_grants g WHERE g.item_id = i.id AND g.labeller_id = (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid)),
-       (SELECT x.id FROM labels x WHERE x.item_id = i.id AND x.labeller_id = (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid) AND x.retracted_at IS NULL)
+       EXISTS (SELECT 1 FROM lease_grants g WHERE g.item_id = i.id AND g.labeller_id = ${PGBENCH_LABELLER}),
+       (SELECT x.id FROM labels x WHERE x.item_id = i.id AND x.labeller_id = ${PGBENCH_LABELLER} AND x.retracted_at IS NULL)
   FROM items i LEFT JOIN leases l ON l.item_id = i.id WHERE i.id = :item FOR UPDATE OF i;
 WITH inserted AS (
   INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id)
-  VALUES (':project'::uuid, :item, (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid), '{a}', 'pgbench-' || gen_random_uuid()) RETURNING *
+  VALUES (':project'::uuid, :item, ${PGBENCH_LABELLER}, '{a}', 'pgbench-' || gen_random_uuid()) RETURNING *
 ),
 counted AS (
   UPDATE items SET remaining_labels = remaining_labels - 1, label_count = label_count + 1
    WHERE id = (SELECT item_id FROM inserted)
+  RETURNING remaining_labels
 ),
-released AS (DELETE FROM leases WHERE item_id = :item AND labeller_id = (('00000000-0000-4000-8000-' || lpad((:client_id)::text, 12, '0'))::uuid))
+unranked AS (DELETE FROM queue_ranks WHERE item_id = :item AND (SELECT remaining_labels FROM counted) = 0),
+released AS (DELETE FROM leases WHERE item_id = :item AND labeller_id = ${PGBENCH_LABELLER})
 SELECT id, item_id, labeller_id, value, created_at, retracted_at FROM inserted;
 INSERT INTO outbox (event_id, event_type, envelope, published_at)
 VALUES (gen_random_uuid(), 'label.submitted.v1', '{"bench": true}', now());
@@ -139,13 +127,17 @@ async function main(): Promise<void> {
     for (const items of SIZES) {
       for (const state of ['fresh', 'half labelled'] as const) {
         const projectId = await createProject(db, items, state === 'half labelled');
-        await db.query(
-          `INSERT INTO project_members (project_id, user_id) SELECT $1, unnest($2::uuid[])`,
-          [projectId, labellers.map((l) => l.id)],
-        );
+        await db.query(`INSERT INTO project_members (project_id, user_id) SELECT $1, unnest($2::uuid[])`, [
+          projectId,
+          labellers.map((l) => l.id),
+        ]);
         for (const count of CONCURRENCY) {
           const api = await runLabellers(base, projectId, labellers.slice(0, count));
-          await reset(db, projectId, labellers.map((l) => l.id));
+          await reset(
+            db,
+            projectId,
+            labellers.map((l) => l.id),
+          );
           const floor = runPgbench(database.url, scriptFile, projectId, count);
           // Labels actually written (a claim that lost a race writes none; the API retries those).
           const [{ written }] = await db.query(
@@ -201,9 +193,9 @@ async function createProject(db: DataSource, items: number, halfLabelled: boolea
     [`labellers ${items} ${Date.now()}`],
   );
   await db.query(
-    `INSERT INTO items (project_id, external_id, payload, priority, remaining_labels)
+    `INSERT INTO items (project_id, external_id, payload, remaining_labels)
      SELECT $1, 'i' || n, jsonb_build_object('vector', (SELECT jsonb_agg((n + k) % 17) FROM generate_series(1, 64) AS k)),
-            -n, 1
+            1
        FROM generate_series(1, $2) AS n`,
     [id, items],
   );
@@ -216,7 +208,7 @@ async function createProject(db: DataSource, items: number, halfLabelled: boolea
     await db.query(
       `WITH half AS (
          UPDATE items SET remaining_labels = 0, label_count = 1
-          WHERE project_id = $1 AND priority >= -($2::int) RETURNING id
+          WHERE id IN (SELECT id FROM items WHERE project_id = $1 ORDER BY id LIMIT $2) RETURNING id
        )
        INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id)
        SELECT $1, id, $3, '{a}', 'seed-' || id FROM half`,

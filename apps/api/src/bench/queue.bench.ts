@@ -9,7 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
+import {
+  latencySummary,
+  loadAverage,
+  roundToTenth as round,
+  writeBenchmarkResults,
+} from '@foreman/bench-kit';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
@@ -70,8 +75,8 @@ async function main(): Promise<void> {
         [`bench ${randomUUID()}`],
       );
       await db.query(
-        `INSERT INTO items (project_id, external_id, payload, priority, remaining_labels)
-         SELECT $1, 'i' || n, '{"vector": [1, 2]}', -n, 1 FROM generate_series(1, $2) AS n`,
+        `INSERT INTO items (project_id, external_id, payload, remaining_labels)
+         SELECT $1, 'i' || n, '{"vector": [1, 2]}', 1 FROM generate_series(1, $2) AS n`,
         [id, items],
       );
       await db.query(`ANALYZE items`);
@@ -112,7 +117,10 @@ async function main(): Promise<void> {
           const next = await timed(nextMs, () => post(labeller.cookie, `/projects/${drainProject}/next`));
           if (next.status === 'done') return;
           await timed(submitMs, () =>
-            post(labeller.cookie, `/items/${next.item!.id}/labels`, { value: 'a', clientRequestId: randomUUID() }),
+            post(labeller.cookie, `/items/${next.item!.id}/labels`, {
+              value: 'a',
+              clientRequestId: randomUUID(),
+            }),
           );
         }
       }),
@@ -122,7 +130,8 @@ async function main(): Promise<void> {
     // 2. The claim statement and the progress counts alone, in a large pool.
     const pool = await newProject(POOL_ITEMS);
     await db.query(
-      `UPDATE items SET remaining_labels = 0, label_count = 1 WHERE project_id = $1 AND priority > -30001`,
+      `UPDATE items SET remaining_labels = 0, label_count = 1
+        WHERE id IN (SELECT id FROM items WHERE project_id = $1 ORDER BY id LIMIT 30000)`,
       [pool],
     );
     await db.query(`VACUUM ANALYZE items`);
@@ -130,7 +139,8 @@ async function main(): Promise<void> {
     const leases = app.get(LeaseRepository);
     const queue = app.get(QueueRepository);
     const claimMs: number[] = [];
-    for (const labeller of poolLabellers) await timed(claimMs, () => leases.claimNext(pool, labeller.id, 600));
+    for (const labeller of poolLabellers)
+      await timed(claimMs, () => leases.claimNext(pool, labeller.id, 600));
     // A fresh repository has nothing cached: the full count. The app's own reuses it for a moment.
     const progressMs: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -173,7 +183,14 @@ async function main(): Promise<void> {
 function writeResults(results: {
   date: string;
   loadAverage: { start: number; end: number };
-  drain: { labellers: number; items: number; seconds: number; labelsPerSecond: number; next: Row; submit: Row };
+  drain: {
+    labellers: number;
+    items: number;
+    seconds: number;
+    labelsPerSecond: number;
+    next: Row;
+    submit: Row;
+  };
   pool: { items: number; claim: Row; progressCounts: Row; progressCountsReused: Row };
 }): void {
   const { drain, pool } = results;

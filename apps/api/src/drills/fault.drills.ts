@@ -32,7 +32,11 @@ interface Env {
   port: number;
 }
 
-async function startApi(db: TestDatabase, vhost: TestVhost, port = 0): Promise<{ app: NestExpressApplication; port: number }> {
+async function startApi(
+  db: TestDatabase,
+  vhost: TestVhost,
+  port = 0,
+): Promise<{ app: NestExpressApplication; port: number }> {
   const app = await createApiApp(
     loadApiConfig({
       NODE_ENV: 'test',
@@ -55,8 +59,8 @@ async function setUp(items: number, labellers: number) {
     `INSERT INTO projects (name, classes, input_kind, shape) VALUES ('drill', '{a,b}', 'vector', '{2}') RETURNING id`,
   );
   await sql.query(
-    `INSERT INTO items (project_id, external_id, payload, priority, remaining_labels)
-     SELECT $1, 'i' || n, '{"vector": [1, 2]}', -n, 1 FROM generate_series(1, $2) AS n`,
+    `INSERT INTO items (project_id, external_id, payload, remaining_labels)
+     SELECT $1, 'i' || n, '{"vector": [1, 2]}', 1 FROM generate_series(1, $2) AS n`,
     [projectId, items],
   );
   const users = [];
@@ -118,7 +122,10 @@ function runLabellers(
         if (other !== undefined && other !== user.id) servedTwice++;
         holder.set(itemId, user.id);
         const clientRequestId = `${user.id}-${itemId}`;
-        const answer = (await call(user.cookie, `/items/${itemId}/labels`, { value: 'a', clientRequestId })) as {
+        const answer = (await call(user.cookie, `/items/${itemId}/labels`, {
+          value: 'a',
+          clientRequestId,
+        })) as {
           label: { id: number };
         };
         acknowledged.set(clientRequestId, answer.label.id);
@@ -143,7 +150,13 @@ async function checkLabels(env: Env, projectId: string, acknowledged: Map<string
   const stored = new Map(rows.map((row) => [row.crid, row.id]));
   const lost = [...acknowledged].filter(([crid, id]) => stored.get(crid) !== id).length;
   const unacknowledged = rows.filter((row) => !acknowledged.has(row.crid)).length;
-  return { acknowledged: acknowledged.size, stored: rows.length, lost, unacknowledged, itemsLabelledTwice: doubled as number };
+  return {
+    acknowledged: acknowledged.size,
+    stored: rows.length,
+    lost,
+    unacknowledged,
+    itemsLabelledTwice: doubled as number,
+  };
 }
 
 async function tearDown(env: Env) {
@@ -162,7 +175,10 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       const labels = await checkLabels(env, projectId, run.acknowledged);
       const stats = run.stats();
       assert(stats.servedTwice === 0, `${stats.servedTwice} items served to two labellers`);
-      assert(labels.lost === 0 && labels.itemsLabelledTwice === 0 && labels.unacknowledged === 0, JSON.stringify(labels));
+      assert(
+        labels.lost === 0 && labels.itemsLabelledTwice === 0 && labels.unacknowledged === 0,
+        JSON.stringify(labels),
+      );
       return { labellers: 64, seconds: 60, ...stats, ...labels };
     } finally {
       await tearDown(env);
@@ -194,7 +210,10 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       const labels = await checkLabels(env, projectId, run.acknowledged);
       const stats = run.stats();
       assert(stats.retries > 0, 'no request failed: the restart did not happen under load');
-      assert(labels.lost === 0 && labels.itemsLabelledTwice === 0 && labels.unacknowledged === 0, JSON.stringify(labels));
+      assert(
+        labels.lost === 0 && labels.itemsLabelledTwice === 0 && labels.unacknowledged === 0,
+        JSON.stringify(labels),
+      );
       return { labellers: 16, downMs, appCloseMs, ...stats, ...labels };
     } finally {
       await tearDown(env);
@@ -230,9 +249,14 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       const sql = env.app.get(DataSource);
       const drainedBy = Date.now() + 120_000;
       for (;;) {
-        const [{ pending }] = await sql.query(`SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`);
+        const [{ pending }] = await sql.query(
+          `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
+        );
         if (pending === 0) break;
-        assert(Date.now() < drainedBy, `${pending} events still unpublished 2 minutes after the broker returned`);
+        assert(
+          Date.now() < drainedBy,
+          `${pending} events still unpublished 2 minutes after the broker returned`,
+        );
         await sleep(500);
       }
       connection = await amqp.connect(env.vhost.url);
@@ -256,7 +280,15 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       assert(labels.lost === 0 && labels.itemsLabelledTwice === 0, JSON.stringify(labels));
       assert(missing === 0, `${missing} labels without a delivered event`);
       assert(twiceInEffect === 0, `${twiceInEffect} labels with two different events`);
-      return { labellers: 8, outageMs, ...run.stats(), ...labels, deliveries, eventsMissing: missing, twiceInEffect };
+      return {
+        labellers: 8,
+        outageMs,
+        ...run.stats(),
+        ...labels,
+        deliveries,
+        eventsMissing: missing,
+        twiceInEffect,
+      };
     } finally {
       if (stopped) execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
       await tearDown(env);
@@ -289,7 +321,10 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       await run.done;
       assert(recoveredMs >= 0, 'the API did not serve labels again within 60 s of the restart');
       const labels = await checkLabels(env, projectId, run.acknowledged);
-      assert(labels.lost === 0 && labels.itemsLabelledTwice === 0 && labels.unacknowledged === 0, JSON.stringify(labels));
+      assert(
+        labels.lost === 0 && labels.itemsLabelledTwice === 0 && labels.unacknowledged === 0,
+        JSON.stringify(labels),
+      );
       return { labellers: 4, recoveredMs, ...run.stats(), ...labels };
     } finally {
       await tearDown(env);
@@ -313,7 +348,9 @@ async function main(): Promise<void> {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(drills);
   const file = join(ROOT, 'bench/results/drills.json');
   mkdirSync(dirname(file), { recursive: true });
-  const outcomes = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const outcomes = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+    : {};
   let failed = false;
   for (const name of names) {
     const drill = drills[name];

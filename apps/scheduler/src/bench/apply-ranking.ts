@@ -25,7 +25,7 @@ import {
 } from '@foreman/bench-kit';
 import { EVENT_TYPES, buildEvent, type RankedItem, type RankingComputedEvent } from '@foreman/contracts';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '@foreman/database';
+import { CLAIM_NEXT_CTES, createDataSource } from '@foreman/database';
 import { createTestDatabase } from '@foreman/database/testing';
 import { RankingRepository } from '../ranking/ranking.repository';
 import { RankingService } from '../ranking/ranking.service';
@@ -38,42 +38,8 @@ const CLAIM_EVERY_MS = Number(env.BENCH_CLAIM_EVERY_MS ?? 50);
 const IDLE_SECONDS = Number(env.BENCH_IDLE_SECONDS ?? 10);
 const ROOT = join(__dirname, '../../../..');
 
-/**
- * apps/api LeaseRepository.claimNext (B2, commit c3aeef0), verbatim but for the returned columns: the
- * caller's live lease, else the first open item by priority DESC, id that the labeller has not labelled
- * or skipped and nobody holds, locked FOR UPDATE SKIP LOCKED, leased and granted in one statement.
- */
-const CLAIM_SQL = `
-  WITH held AS (
-     SELECT l.id, l.item_id, l.expires_at FROM leases l
-      WHERE l.project_id = $1 AND l.labeller_id = $2 AND l.expires_at > now()
-      ORDER BY l.created_at DESC, l.id DESC LIMIT 1
-   ),
-   candidate AS (
-     SELECT i.id FROM items i
-      WHERE NOT EXISTS (SELECT 1 FROM held)
-        AND i.project_id = $1
-        AND i.remaining_labels > 0
-        AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = i.id AND l.expires_at > now())
-        AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id AND l.labeller_id = $2 AND l.retracted_at IS NULL)
-        AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.item_id = i.id AND s.labeller_id = $2)
-      ORDER BY i.priority DESC, i.id
-      LIMIT 1
-        FOR UPDATE OF i SKIP LOCKED
-   ),
-   claimed AS (
-     INSERT INTO leases AS l (project_id, item_id, labeller_id, expires_at)
-     SELECT $1, candidate.id, $2, now() + make_interval(secs => $3) FROM candidate
-     ON CONFLICT (item_id) DO UPDATE
-        SET id = DEFAULT, labeller_id = EXCLUDED.labeller_id,
-            created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
-      WHERE l.expires_at <= now()
-     RETURNING l.id, l.item_id, l.expires_at
-   ),
-   granted AS (
-     INSERT INTO lease_grants (labeller_id, item_id) SELECT $2, item_id FROM claimed ON CONFLICT DO NOTHING
-   ),
-   chosen AS (SELECT * FROM held UNION ALL SELECT * FROM claimed)
+/** The API's claim (LeaseRepository.claimNext), returning only what the labellers here need. */
+const CLAIM_SQL = `${CLAIM_NEXT_CTES}
   SELECT c.id AS "leaseId", c.item_id AS "itemId", (SELECT count(*) FROM candidate)::int AS candidates
     FROM (SELECT 1) AS one LEFT JOIN chosen c ON true`;
 
@@ -274,7 +240,6 @@ async function main(): Promise<void> {
     await sleep(1000);
     const claims = await crowd.stop();
     const loadAfter = loadAverage();
-    const floor = await updateFloor(dataSource, projectId);
 
     const idle = summarise(claims.filter((claim) => claim.startedAt < idleEnd));
     const duringApply = summarise(
@@ -292,12 +257,6 @@ async function main(): Promise<void> {
         loadAverage1m: { atStart: loadBefore, atEnd: loadAfter },
         postgres: await serverSettings(dataSource),
       },
-      /**
-       * What PostgreSQL needs on this machine, now, to rewrite rows of this table at all (a no-op
-       * `UPDATE items SET score = score` on 100,000 of them, rolled back), scaled to every item: the floor
-       * any apply that writes each item's score and priority pays.
-       */
-      rewriteFloor: floor,
       items: ITEMS,
       chunkSize: CHUNK_SIZE,
       labellers: LABELLERS,
@@ -327,37 +286,13 @@ async function serverSettings(dataSource: DataSource): Promise<Record<string, st
   return Object.fromEntries(rows.map((row) => [row.name, row.value]));
 }
 
-async function updateFloor(dataSource: DataSource, projectId: string) {
-  const sample = Math.min(ITEMS, 100_000);
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.startTransaction();
-    const started = performance.now();
-    await runner.query(
-      `UPDATE items SET score = score
-        WHERE project_id = $1 AND id < (SELECT min(id) FROM items WHERE project_id = $1) + $2`,
-      [projectId, sample],
-    );
-    const perRowUs = ((performance.now() - started) * 1000) / sample;
-    return {
-      sampleRows: sample,
-      perRowUs: round(perRowUs),
-      scaledToAllItemsMs: round((perRowUs * ITEMS) / 1000),
-    };
-  } finally {
-    await runner.rollbackTransaction();
-    await runner.release();
-  }
-}
-
 type Results = {
   items: number;
   chunkSize: number;
   date: string;
   machine: { loadAverage1m: { atStart: number; atEnd: number }; postgres: Record<string, string> };
-  rewriteFloor: { sampleRows: number; perRowUs: number; scaledToAllItemsMs: number };
-  firstRanking: { applyMs: number; stagingMs: number; itemsMoved: number };
-  reRanking: { applyMs: number; stagingMs: number; itemsMoved: number };
+  firstRanking: { applyMs: number; stagingMs: number; lastChunkMs: number; itemsMoved: number };
+  reRanking: { applyMs: number; stagingMs: number; lastChunkMs: number; itemsMoved: number };
   claimIdle: LatencySummary;
   claimDuringApply: LatencySummary;
 };
@@ -372,10 +307,10 @@ function writeResults(results: Results): void {
     `ranking sent in chunks of ${results.chunkSize.toLocaleString('en')}; 16 labellers claim the next item with the API's claim`,
     'statement and release it, each at most every 50 ms. Raw numbers: `bench/results/ranking-apply.json`.',
     '',
-    '| ranking | staging the chunks (ms) | apply transaction (ms) | items moved |',
-    '| --- | --- | --- | --- |',
-    `| v1, from the unranked queue | ${results.firstRanking.stagingMs} | ${results.firstRanking.applyMs} | ${results.firstRanking.itemsMoved} |`,
-    `| v2, re-ranking every item | ${results.reRanking.stagingMs} | ${results.reRanking.applyMs} | ${results.reRanking.itemsMoved} |`,
+    '| ranking | staging the chunks (ms) | apply transaction (ms) | last chunk, with clean-up (ms) | items moved |',
+    '| --- | --- | --- | --- | --- |',
+    `| v1, from the unranked queue | ${results.firstRanking.stagingMs} | ${results.firstRanking.applyMs} | ${results.firstRanking.lastChunkMs} | ${results.firstRanking.itemsMoved} |`,
+    `| v2, re-ranking every item | ${results.reRanking.stagingMs} | ${results.reRanking.applyMs} | ${results.reRanking.lastChunkMs} | ${results.reRanking.itemsMoved} |`,
     '',
     '| claims | count | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | found nothing |',
     '| --- | --- | --- | --- | --- | --- | --- |',
@@ -384,19 +319,13 @@ function writeResults(results: Results): void {
     '',
     `Context: 1-minute load average ${results.machine.loadAverage1m.atStart} at the start and ${results.machine.loadAverage1m.atEnd} at the end on 2 cores,`,
     `PostgreSQL shared_buffers ${results.machine.postgres.shared_buffers ?? '?'}, autovacuum ${results.machine.postgres.autovacuum ?? '?'}.`,
-    `Rewriting a row of this table at all (a no-op \`UPDATE items SET score = score\` on ${results.rewriteFloor.sampleRows.toLocaleString('en')} rows) cost ${results.rewriteFloor.perRowUs} µs`,
-    `per row at the end of the run, so ${results.rewriteFloor.scaledToAllItemsMs} ms for every item: the floor for any apply that writes each`,
-    "item's priority and score.",
     '',
-    'How to read it: the apply is one transaction of a fixed number of statements (unnest the staged chunks',
-    'into a temporary table, join it to the open items, one `UPDATE items … FROM` it); its time is dominated by',
-    'PostgreSQL rewriting every open item (priority is in `items_queue_idx`, so no update can be HOT: each writes',
-    'a new heap tuple and three index entries), hence the comparison with the no-op rewrite above; the 16',
-    'claiming labellers share the 2 cores with it (see the load average). Claims keep their snapshot of the',
-    'old order and pass over rows the apply has locked',
-    '(`SKIP LOCKED`), so they never wait for it and never found the queue empty; the apply rewrites rows in the',
-    'reverse of the current serving order, so the head of the queue stays unlocked until its last moments.',
-    'What claims lose during an apply is CPU and I/O shared with it.',
+    'How to read it: the apply transaction inserts the new ranking as rows of its model version into',
+    '`queue_ranks` (one `INSERT … SELECT` over the unnested staged chunks, joined to the open items) and',
+    'switches the project to that version; it never writes or locks an item row, so claims neither wait for',
+    'it nor see half of it: they follow the old version until the commit, the new one after. The old',
+    'version\'s rows are deleted after the commit ("with clean-up"). What claims lose during an apply is',
+    'the CPU and I/O they share with it on 2 cores (see the load average).',
   ].join('\n');
   writeBenchmarkResults({
     name: 'ranking-apply',

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { createQueueRanks, dropQueueRanks } from '@foreman/database';
 
 /** Advisory-lock namespace of the scheduler's per-project locks (the second key is the project's hash). */
 export const PROJECT_LOCK_NAMESPACE = 7_201_944;
@@ -23,6 +24,7 @@ export interface RankingChunk {
 
 export interface ProjectQueueState {
   appliedModelVersion: number | null;
+  appliedRankingId: number | null;
 }
 
 export interface StagedChunks {
@@ -32,9 +34,10 @@ export interface StagedChunks {
 }
 
 export interface AppliedRanking {
-  /** Open items that took their priority from the ranking. */
+  rankingId: number;
+  /** Open items the ranking placed. */
   itemsRanked: number;
-  /** Items whose priority changed (ranked ones, and open items the ranking left out, reset to 0). */
+  /** Ranked items whose rank differs from the previous ranking's (or that it did not cover). */
   itemsMoved: number;
 }
 
@@ -62,8 +65,8 @@ export class RankingRepository {
 
   /** The project's queue state, or null when the project does not exist (any more). */
   async projectState(tx: EntityManager, projectId: string): Promise<ProjectQueueState | null> {
-    const rows: { appliedModelVersion: number | null }[] = await tx.query(
-      `SELECT s.applied_model_version AS "appliedModelVersion"
+    const rows: ProjectQueueState[] = await tx.query(
+      `SELECT s.applied_model_version AS "appliedModelVersion", s.applied_ranking_id AS "appliedRankingId"
          FROM projects p LEFT JOIN project_queue_state s ON s.project_id = p.id
         WHERE p.id = $1`,
       [projectId],
@@ -106,103 +109,66 @@ export class RankingRepository {
   }
 
   /**
-   * Puts a complete, staged ranking into the queue, inside the caller's transaction, in a fixed number of
-   * set-based statements whatever its size. Ranked open items get priority (top rank + 1 - rank), so rank 0
-   * is served first and every ranked item (priority >= 1) comes before open items the ranking does not
-   * cover (priority 0: imported after scoring, or left out by the trainer), which then go in import order.
-   * Items labelled to completion meanwhile (remaining_labels = 0) are left alone.
+   * Writes a complete, staged ranking as a queue_ranks partition of its own, inside the caller's
+   * transaction, in a fixed number of set-based statements whatever its size (see createQueueRanks).
+   * Claims keep following the previous ranking, and never wait on this one, until the caller switches
+   * the project over (switchQueueToRanking) in the same commit.
    */
-  async applyStaged(tx: EntityManager, projectId: string, modelVersion: number): Promise<AppliedRanking> {
-    const [top] = (await tx.query(
-      `SELECT coalesce(max(max_rank), -1) + 1 AS top FROM ranking_chunks WHERE project_id = $1 AND model_version = $2`,
-      [projectId, modelVersion],
-    )) as { top: number }[];
-
-    // Big joins and a big sort follow: let them run in memory rather than spill to disk.
-    await tx.query(`SET LOCAL work_mem = '256MB'`);
-    // The ranking as rows, analysed so the next join hashes instead of probing items once per row.
-    await tx.query(`
-      CREATE TEMPORARY TABLE ranking_rows (
-        item_id integer NOT NULL,
-        priority double precision NOT NULL,
-        score double precision NOT NULL,
-        strategy text NOT NULL,
-        predicted_class text,
-        predicted_probability double precision
-      ) ON COMMIT DROP`);
-    await tx.query(
-      `INSERT INTO ranking_rows
-       SELECT u.item_id, $3::double precision - u.rank, u.score, c.strategy, u.predicted_class, u.predicted_probability
-         FROM ranking_chunks c
-        CROSS JOIN LATERAL unnest(c.item_ids, c.ranks, c.scores, c.predicted_classes, c.predicted_probabilities)
-              AS u(item_id, rank, score, predicted_class, predicted_probability)
-        WHERE c.project_id = $1 AND c.model_version = $2`,
-      [projectId, modelVersion, top?.top ?? 0],
-    );
-    await tx.query(`ANALYZE ranking_rows`);
-    // The open ranked items, written in the reverse of the order labellers are served now. The update
-    // below follows this order, so the rows at the head of the queue are the last it locks: claims (which
-    // pass over locked rows) find their item at once for nearly the whole apply. Should the trainer name
-    // an item twice, the update takes one of the two.
-    await tx.query(
-      `CREATE TEMPORARY TABLE ranking_apply ON COMMIT DROP AS
-       SELECT r.*, i.priority AS old_priority
-         FROM ranking_rows r JOIN items i ON i.id = r.item_id
-        WHERE i.project_id = $1 AND i.remaining_labels > 0
-        ORDER BY i.priority, i.id DESC`,
-      [projectId],
+  async applyStaged(
+    tx: EntityManager,
+    projectId: string,
+    ranking: { modelVersion: number; strategy: string },
+    previousRankingId: number | null,
+  ): Promise<AppliedRanking> {
+    const [written] = (await tx.query(
+      `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, $2, $3) RETURNING id`,
+      [projectId, ranking.modelVersion, ranking.strategy],
+    )) as { id: number }[];
+    const id = written!.id;
+    const itemsRanked = await createQueueRanks(
+      tx,
+      { id, projectId },
+      {
+        sql: `SELECT u.item_id, u.rank, u.score, u.predicted_class, u.predicted_probability
+                FROM ranking_chunks c
+               CROSS JOIN LATERAL unnest(c.item_ids, c.ranks, c.scores, c.predicted_classes, c.predicted_probabilities)
+                     AS u(item_id, rank, score, predicted_class, predicted_probability)
+               WHERE c.project_id = $1 AND c.model_version = $2`,
+        params: [projectId, ranking.modelVersion],
+      },
     );
 
-    // Open items this ranking leaves out drop below every ranked one (before the update, so the scan
-    // does not also walk the index entries the update adds).
-    const [, unranked] = (await tx.query(
-      `UPDATE items i SET priority = 0
-        WHERE i.project_id = $1 AND i.remaining_labels > 0 AND i.priority <> 0
-          AND NOT EXISTS (SELECT 1 FROM ranking_rows r WHERE r.item_id = i.id)`,
-      [projectId],
-    )) as [unknown, number];
-
-    // A nested loop over ranking_apply in its order, each item found by primary key.
-    await tx.query(`SET LOCAL enable_hashjoin = off`);
-    await tx.query(`SET LOCAL enable_mergejoin = off`);
-    const [counts] = (await tx.query(
-      `WITH updated AS (
-         UPDATE items i
-            SET priority = r.priority, score = r.score, strategy = r.strategy, model_version = $1,
-                predicted_class = r.predicted_class, predicted_probability = r.predicted_probability
-           FROM ranking_apply r
-          WHERE i.id = r.item_id AND i.remaining_labels > 0
-         RETURNING r.priority <> r.old_priority AS moved
-       )
-       SELECT count(*)::int AS ranked, count(*) FILTER (WHERE moved)::int AS moved FROM updated`,
-      [modelVersion],
-    )) as { ranked: number; moved: number }[];
-    await tx.query(`SET LOCAL enable_hashjoin = on`);
-    await tx.query(`SET LOCAL enable_mergejoin = on`);
+    // Moved: ranked items whose rank differs from the one the previous ranking gave them (or that it lacked).
+    const [moved] = (await tx.query(
+      `SELECT count(*)::int AS n
+         FROM queue_ranks r
+         LEFT JOIN queue_ranks p ON p.ranking_id = $2 AND p.item_id = r.item_id
+        WHERE r.ranking_id = $1 AND p.rank IS DISTINCT FROM r.rank`,
+      [id, previousRankingId],
+    )) as { n: number }[];
 
     await tx.query(`DELETE FROM ranking_chunks WHERE project_id = $1 AND model_version <= $2`, [
       projectId,
-      modelVersion,
+      ranking.modelVersion,
     ]);
-    return { itemsRanked: counts?.ranked ?? 0, itemsMoved: (counts?.moved ?? 0) + unranked };
+    return { rankingId: id, itemsRanked, itemsMoved: moved?.n ?? 0 };
   }
 
-  /** Records which model version's ranking the project's queue now follows. */
-  async recordApplied(
-    tx: EntityManager,
-    projectId: string,
-    modelVersion: number,
-    strategy: string,
-    itemsRanked: number,
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO project_queue_state (project_id, applied_model_version, applied_strategy, applied_at, items_ranked)
-       VALUES ($1, $2, $3, now(), $4)
-       ON CONFLICT (project_id) DO UPDATE
-         SET applied_model_version = EXCLUDED.applied_model_version, applied_strategy = EXCLUDED.applied_strategy,
-             applied_at = EXCLUDED.applied_at, items_ranked = EXCLUDED.items_ranked`,
-      [projectId, modelVersion, strategy, itemsRanked],
-    );
+  /**
+   * Drops the partitions of the project's rankings other than the one its queue follows (after the
+   * switch has committed: nothing reads them any more). Outside any transaction (see dropQueueRanks).
+   */
+  async dropSupersededRankings(db: DataSource, projectId: string): Promise<number> {
+    const superseded = (await db.query(
+      `SELECT r.id FROM queue_rankings r JOIN project_queue_state s ON s.project_id = r.project_id
+        WHERE r.project_id = $1 AND r.id <> s.applied_ranking_id`,
+      [projectId],
+    )) as { id: number }[];
+    for (const { id } of superseded) {
+      await dropQueueRanks(db, id);
+      await db.query(`DELETE FROM queue_rankings WHERE id = $1`, [id]);
+    }
+    return superseded.length;
   }
 
   /** Drops chunks of rankings that never completed (a trainer that died mid-way), after `maxAgeSeconds`. */

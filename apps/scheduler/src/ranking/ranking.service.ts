@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EVENT_TYPES, buildEvent, type RankingComputedEvent } from '@foreman/contracts';
+import { switchQueueToRanking } from '@foreman/database';
 import { EVENT_PUBLISHER, type EventPublisher } from '@foreman/messaging';
 import { schedulerMetrics } from '../metrics/scheduler.metrics';
 import { RankingRepository, type RankingChunk } from './ranking.repository';
@@ -72,9 +73,14 @@ export class RankingService {
       }
       if (staged.received < chunkCount) return { kind: 'staged', received: staged.received, chunkCount };
       applyStarted = performance.now();
-      const applied = await this.rankings.applyStaged(tx, projectId, modelVersion);
-      await this.rankings.recordApplied(tx, projectId, modelVersion, strategy, applied.itemsRanked);
-      return { kind: 'applied', ...applied, durationMs: 0 };
+      const { rankingId, itemsRanked, itemsMoved } = await this.rankings.applyStaged(
+        tx,
+        projectId,
+        { modelVersion, strategy },
+        state.appliedRankingId,
+      );
+      await switchQueueToRanking(tx, projectId, { id: rankingId, modelVersion, strategy, itemsRanked });
+      return { kind: 'applied', itemsRanked, itemsMoved, durationMs: 0 };
     });
 
     schedulerMetrics.rankingChunks.inc({ outcome: outcome.kind });
@@ -88,6 +94,7 @@ export class RankingService {
           `applied ${where}: ${outcome.itemsRanked} items ranked, ${outcome.itemsMoved} moved in ${outcome.durationMs} ms`,
         );
         await this.announce(event, outcome.itemsMoved, outcome.durationMs);
+        await this.dropSupersededRankings(projectId);
         break;
       }
       case 'staged':
@@ -106,6 +113,18 @@ export class RankingService {
     return outcome;
   }
 
+  /** Best effort: a ranking left behind (a crash, a failed drop) goes with the next one's clean-up. */
+  private async dropSupersededRankings(projectId: string): Promise<void> {
+    try {
+      const dropped = await this.rankings.dropSupersededRankings(this.db, projectId);
+      this.logger.debug(`dropped ${dropped} superseded rankings of project ${projectId}`);
+    } catch (error) {
+      this.logger.warn(
+        `could not drop superseded rankings of project ${projectId}: ${(error as Error).message}`,
+      );
+    }
+  }
+
   /**
    * queue.updated is for observers (dashboards); the ranking is committed whatever happens here, so a
    * broker outage is logged rather than retried (a retry would be a duplicate and publish nothing).
@@ -121,7 +140,9 @@ export class RankingService {
         ),
       );
     } catch (error) {
-      this.logger.warn(`could not publish queue.updated for project ${event.projectId}: ${(error as Error).message}`);
+      this.logger.warn(
+        `could not publish queue.updated for project ${event.projectId}: ${(error as Error).message}`,
+      );
     }
   }
 }
@@ -129,7 +150,9 @@ export class RankingService {
 function toChunk(event: RankingComputedEvent): RankingChunk {
   const { items } = event.payload;
   // The trainer may send its prediction with each item; the queue keeps it for "why this item?".
-  const hasPredictions = items.some((item) => item.predictedClass != null || item.predictedProbability != null);
+  const hasPredictions = items.some(
+    (item) => item.predictedClass != null || item.predictedProbability != null,
+  );
   return {
     projectId: event.projectId,
     modelVersion: event.payload.modelVersion,

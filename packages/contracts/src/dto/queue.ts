@@ -16,7 +16,8 @@ export const itemSchema = z.object({
 
 /** Why the queue served this item: what the scheduler last applied to it. */
 export const queueReasonSchema = z.object({
-  priority: z.number(),
+  /** Position in the applied ranking (0 is served first); null when the item is not in it. */
+  rank: z.number().int().nonnegative().nullable(),
   score: z.number().nullable(),
   strategy: acquisitionStrategySchema.nullable(),
   modelVersion: z.number().int().nullable(),

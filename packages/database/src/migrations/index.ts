@@ -2,6 +2,13 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { TrainingState1764300000000 } from './1764300000000-training-state';
 import { SchedulerRankings1764400000000 } from './1764400000000-scheduler-rankings';
 import { LeaseGrants1764500000000 } from './1764500000000-lease-grants';
+import { QueueRanks1764600000000 } from './1764600000000-queue-ranks';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [InitialSchema1764000000000, SchedulerRankings1764400000000, LeaseGrants1764500000000, TrainingState1764300000000];
+export const migrations = [
+  InitialSchema1764000000000,
+  SchedulerRankings1764400000000,
+  LeaseGrants1764500000000,
+  TrainingState1764300000000,
+  QueueRanks1764600000000,
+];

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ItemPayload } from '@foreman/contracts';
+import { QUEUE_REASON_JOIN } from '@foreman/database';
 
 export interface ExportSourceRow {
   itemId: number;
@@ -36,9 +37,10 @@ export class ExportRepository {
       new QueryStream(
         `SELECT i.id AS "itemId", i.external_id AS "externalId", i.payload,
                 coalesce(l.labels, '[]'::json) AS labels,
-                i.predicted_class AS "predictedClass", i.predicted_probability AS "predictedProbability",
-                i.model_version AS "modelVersion"
+                r.predicted_class AS "predictedClass", r.predicted_probability AS "predictedProbability",
+                CASE WHEN r.item_id IS NOT NULL THEN qs.applied_model_version END AS "modelVersion"
            FROM items i
+           ${QUEUE_REASON_JOIN}
            LEFT JOIN LATERAL (
              SELECT json_agg(json_build_object('value', x.value, 'labellerId', x.labeller_id,
                                                'labeller', u.display_name, 'createdAt', x.created_at)

@@ -24,7 +24,9 @@ export class LabelRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async findById(id: number): Promise<LabelRow | null> {
-    const rows = (await this.db.query(`SELECT ${LABEL_COLUMNS} FROM labels WHERE id = $1`, [id])) as LabelRow[];
+    const rows = (await this.db.query(`SELECT ${LABEL_COLUMNS} FROM labels WHERE id = $1`, [
+      id,
+    ])) as LabelRow[];
     return rows[0] ?? null;
   }
 
@@ -51,11 +53,18 @@ export class LabelRepository {
 
   /**
    * Inserts the label, counts it on its item and ends the labeller's lease on the item: one statement in
-   * the caller's transaction.
+   * the caller's transaction. An item that needs no more labels leaves the ranking, so claims never walk
+   * over the labelled head of a ranking however long the next one takes to come.
    */
   async insertCountAndRelease(
     tx: EntityManager,
-    label: { projectId: string; itemId: number; labellerId: string; value: string[]; clientRequestId: string },
+    label: {
+      projectId: string;
+      itemId: number;
+      labellerId: string;
+      value: string[];
+      clientRequestId: string;
+    },
   ): Promise<LabelRow> {
     const [row] = (await tx.query(
       `WITH inserted AS (
@@ -66,6 +75,10 @@ export class LabelRepository {
        counted AS (
          UPDATE items SET remaining_labels = remaining_labels - 1, label_count = label_count + 1
           WHERE id = (SELECT item_id FROM inserted)
+         RETURNING remaining_labels
+       ),
+       unranked AS (
+         DELETE FROM queue_ranks WHERE item_id = $2 AND (SELECT remaining_labels FROM counted) = 0
        ),
        released AS (
          DELETE FROM leases WHERE item_id = $2 AND labeller_id = $3

@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AcquisitionStrategy, ItemPayload } from '@foreman/contracts';
+import {
+  AVAILABLE_TO_LABELLER,
+  CLAIM_NEXT_CTES,
+  QUEUE_REASON_COLUMNS,
+  QUEUE_REASON_JOIN,
+} from '@foreman/database';
 
 /** An item leased to a labeller, with what the queue knows about why it came next. */
 export interface LeasedItem {
@@ -10,7 +16,8 @@ export interface LeasedItem {
   itemId: number;
   externalId: string;
   payload: ItemPayload;
-  priority: number;
+  /** Position in the project's applied ranking (0 first); null when that ranking does not cover it. */
+  rank: number | null;
   score: number | null;
   strategy: AcquisitionStrategy | null;
   modelVersion: number | null;
@@ -18,11 +25,11 @@ export interface LeasedItem {
 
 const LEASED_ITEM_COLUMNS = `
   c.id AS "leaseId", c.expires_at AS "expiresAt", i.id AS "itemId", i.external_id AS "externalId",
-  i.payload, i.priority, i.score, i.strategy, i.model_version AS "modelVersion"`;
+  i.payload, ${QUEUE_REASON_COLUMNS}`;
 
 /** How often a claim is retried when the item it locked was leased by a transaction it could not yet see. */
 const CLAIM_ATTEMPTS = 10;
-/** How long a claim waits for item rows another transaction holds locked (a ranking being applied). */
+/** How long a claim waits for item rows another transaction holds locked (a quota repair, say). */
 const LOCKED_QUEUE_WAIT_MS = 3_000;
 const LOCKED_QUEUE_POLL_MS = 50;
 
@@ -32,11 +39,8 @@ export class LeaseRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * The caller's live lease in the project if they hold one (so a page reload gets the same item), else
-   * claims the first item of the queue (priority DESC, id ASC) that still needs labels, that this labeller
-   * has not labelled or skipped, and that nobody holds a live lease on — in one statement. The item row is
-   * locked with SKIP LOCKED, so concurrent claims pass over each other instead of waiting or colliding; an
-   * expired lease on the item is taken over by the same statement. Null when nothing is left for them.
+   * The caller's live lease in the project if they hold one, else the next item of the queue leased to
+   * them, in one statement (CLAIM_NEXT_CTES says which). Null when nothing is left for them.
    */
   async claimNext(
     projectId: string,
@@ -46,50 +50,12 @@ export class LeaseRepository {
   ): Promise<LeasedItem | null> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const [row] = (await this.db.query(
-        `WITH held AS (
-           SELECT l.id, l.item_id, l.expires_at
-             FROM leases l
-            WHERE l.project_id = $1 AND l.labeller_id = $2 AND l.expires_at > now()
-              -- (not one whose item stopped needing labels meanwhile, e.g. a lowered quota)
-              AND EXISTS (SELECT 1 FROM items i WHERE i.id = l.item_id AND i.remaining_labels > 0)
-            ORDER BY l.created_at DESC, l.id DESC
-            LIMIT 1
-         ),
-         candidate AS (
-           SELECT i.id
-             FROM items i
-            WHERE NOT EXISTS (SELECT 1 FROM held)
-              AND i.project_id = $1
-              AND i.remaining_labels > 0
-              AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = i.id AND l.expires_at > now())
-              AND NOT EXISTS (SELECT 1 FROM labels l
-                               WHERE l.item_id = i.id AND l.labeller_id = $2 AND l.retracted_at IS NULL)
-              AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.item_id = i.id AND s.labeller_id = $2)
-            ORDER BY i.priority DESC, i.id
-            LIMIT 1
-              FOR UPDATE OF i SKIP LOCKED
-         ),
-         claimed AS (
-           INSERT INTO leases AS l (project_id, item_id, labeller_id, expires_at)
-           SELECT $1, candidate.id, $2, now() + make_interval(secs => $3) FROM candidate
-           ON CONFLICT (item_id) DO UPDATE
-              SET id = DEFAULT, labeller_id = EXCLUDED.labeller_id,
-                  created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
-            WHERE l.expires_at <= now()
-           RETURNING l.id, l.item_id, l.expires_at
-         ),
-         granted AS (
-           INSERT INTO lease_grants (labeller_id, item_id)
-           SELECT $2, item_id FROM claimed
-           ON CONFLICT DO NOTHING
-         ),
-         chosen AS (
-           SELECT * FROM held UNION ALL SELECT * FROM claimed
-         )
+        `${CLAIM_NEXT_CTES}
          SELECT ${LEASED_ITEM_COLUMNS}, (SELECT count(*) FROM candidate)::int AS candidates
            FROM (SELECT 1) AS one
            LEFT JOIN chosen c ON true
-           LEFT JOIN items i ON i.id = c.item_id`,
+           LEFT JOIN items i ON i.id = c.item_id
+           ${QUEUE_REASON_JOIN}`,
         [projectId, labellerId, leaseSeconds],
       )) as (LeasedItem & { candidates: number })[];
       if (row?.leaseId != null) return withoutCandidates(row);
@@ -102,8 +68,8 @@ export class LeaseRepository {
   }
 
   /**
-   * SKIP LOCKED finds nothing while another transaction holds every open item row — the scheduler applying
-   * a ranking locks them all until it commits. "Done" would then be wrong, so while items this labeller
+   * SKIP LOCKED finds nothing while another transaction holds every open item row — the scheduler
+   * repairing a project's labels-per-item counts locks them all until it commits. "Done" would then be wrong, so while items this labeller
    * could take still exist (read without locking), wait for the lock to go and claim again.
    */
   private async waitForLockedItems(
@@ -122,11 +88,7 @@ export class LeaseRepository {
     const [row] = (await this.db.query(
       `SELECT EXISTS (
          SELECT 1 FROM items i
-          WHERE i.project_id = $1 AND i.remaining_labels > 0
-            AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = i.id AND l.expires_at > now())
-            AND NOT EXISTS (SELECT 1 FROM labels l
-                             WHERE l.item_id = i.id AND l.labeller_id = $2 AND l.retracted_at IS NULL)
-            AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.item_id = i.id AND s.labeller_id = $2)
+          WHERE i.project_id = $1 AND i.remaining_labels > 0 AND ${AVAILABLE_TO_LABELLER}
        ) AS claimable`,
       [projectId, labellerId],
     )) as { claimable: boolean }[];
@@ -159,7 +121,7 @@ export class LeaseRepository {
          SELECT $2, item_id FROM claimed
          ON CONFLICT DO NOTHING
        )
-       SELECT ${LEASED_ITEM_COLUMNS} FROM claimed c JOIN items i ON i.id = c.item_id`,
+       SELECT ${LEASED_ITEM_COLUMNS} FROM claimed c JOIN items i ON i.id = c.item_id ${QUEUE_REASON_JOIN}`,
       [projectId, labellerId, itemId, leaseSeconds],
     )) as LeasedItem[];
     return row ?? null;

@@ -25,7 +25,8 @@ export class QueueService {
 
   /** The labeller's next item in a project they may see (their live lease again, if they hold one). */
   async nextIn(project: ProjectEntity, labellerId: string): Promise<NextItemResponse> {
-    if (project.archived) throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+    if (project.archived)
+      throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
     const leased = await this.leases.claimNext(project.id, labellerId, project.leaseSeconds);
     return this.answer(project.id, labellerId, leased);
   }
@@ -39,7 +40,7 @@ export class QueueService {
       item: { id: leased.itemId, externalId: leased.externalId, payload: leased.payload },
       lease: { id: leased.leaseId, expiresAt: leased.expiresAt.toISOString() },
       reason: {
-        priority: leased.priority,
+        rank: leased.rank,
         score: leased.score,
         strategy: leased.strategy,
         modelVersion: leased.modelVersion,
