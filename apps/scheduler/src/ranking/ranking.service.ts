@@ -12,7 +12,14 @@ export type ChunkOutcome =
   | { kind: 'unknown-project' }
   | { kind: 'stale'; appliedModelVersion: number }
   | { kind: 'staged'; received: number; chunkCount: number }
-  | { kind: 'applied'; itemsRanked: number; itemsMoved: number; durationMs: number };
+  | {
+      kind: 'applied';
+      rankingId: number;
+      previousRankingId: number | null;
+      itemsRanked: number;
+      itemsMoved: number;
+      durationMs: number;
+    };
 
 /**
  * Turns a model's ranking into the order labellers are served. Chunks are staged until every chunk of
@@ -73,14 +80,13 @@ export class RankingService {
       }
       if (staged.received < chunkCount) return { kind: 'staged', received: staged.received, chunkCount };
       applyStarted = performance.now();
-      const { rankingId, itemsRanked, itemsMoved } = await this.rankings.applyStaged(
-        tx,
-        projectId,
-        { modelVersion, strategy },
-        state.appliedRankingId,
-      );
+      const { rankingId, itemsRanked } = await this.rankings.applyStaged(tx, projectId, {
+        modelVersion,
+        strategy,
+      });
       await switchQueueToRanking(tx, projectId, { id: rankingId, modelVersion, strategy, itemsRanked });
-      return { kind: 'applied', itemsRanked, itemsMoved, durationMs: 0 };
+      const previousRankingId = state.appliedRankingId;
+      return { kind: 'applied', rankingId, previousRankingId, itemsRanked, itemsMoved: 0, durationMs: 0 };
     });
 
     schedulerMetrics.rankingChunks.inc({ outcome: outcome.kind });
@@ -89,6 +95,11 @@ export class RankingService {
       case 'applied': {
         // Measured to the commit, which is when labellers start to see the new order.
         outcome.durationMs = Math.round((performance.now() - applyStarted) * 10) / 10;
+        outcome.itemsMoved = await this.rankings.countMoved(
+          this.db,
+          outcome.rankingId,
+          outcome.previousRankingId,
+        );
         schedulerMetrics.rankingApplySeconds.observe(outcome.durationMs / 1000);
         this.logger.log(
           `applied ${where}: ${outcome.itemsRanked} items ranked, ${outcome.itemsMoved} moved in ${outcome.durationMs} ms`,
