@@ -1,12 +1,13 @@
 /**
- * Issue 10, "peak RSS of every service with 1M items": api, trainer, scheduler and the site (`next start`)
- * as separate processes, a project of BENCH_MEMORY_ITEMS items (default 1,000,000: perturbed copies of the
- * demo digits, inserted by SQL), then what a working system does with it:
+ * Issue 10, "peak RSS of every service with 1M items": api, trainer, scheduler and the site (Next.js)
+ * as separate processes, a project of N items (perturbed copies of the demo digits, inserted by SQL), then
+ * what a working system does with it:
  *   1. the first model: 10 labels, training, scoring every item, the ranking applied to the unranked queue;
  *   2. a second model re-ranking every item, while a labeller works through the site (next item, label,
  *      the project page) from the moment training ends until the queue follows the new model.
  * Each process's VmHWM (peak resident set, /proc/<pid>/status) is read after every phase, and its VmRSS
- * sampled every 200 ms. BENCH_SITE=false leaves the site out.
+ * sampled every 200 ms. BENCH_MEMORY_ITEMS sizes (default 100000,1000000: the smaller one shows what grows
+ * with the pool), each with fresh processes. BENCH_SITE=false leaves the site out.
  * Results: bench/results/service-memory.json and the launcher:service-memory section of docs/benchmarks.md.
  */
 import { cpus } from 'node:os';
@@ -28,7 +29,7 @@ import {
 
  
 const env = process.env;
-const ITEMS = Number(env.BENCH_MEMORY_ITEMS ?? 1_000_000);
+const SIZES = (env.BENCH_MEMORY_ITEMS ?? '100000,1000000').split(',').map(Number);
 const SITE = (env.BENCH_SITE ?? 'true') === 'true';
 const LABELS_PER_RETRAIN = 10;
 const SAMPLE_EVERY_MS = 200;
@@ -137,18 +138,46 @@ class MemorySampler {
   }
 }
 
+interface SizeMemory {
+  items: number;
+  insertSeconds: number;
+  seconds: number;
+  phases: PhaseMemory[];
+  /** VmHWM of each service's main process over the whole run (MiB). */
+  peakMiB: PhaseMemory['peakMiB'];
+  processTrees: Record<string, { pid: number; peakMiB: number }[]>;
+  retrains: ReturnType<typeof summariseRound>[];
+  labellingDuringRetrain: Awaited<ReturnType<typeof labelWhileRetraining>>;
+}
+
+let running: RunningServices | null = null;
+
 async function main(): Promise<void> {
   const started = new Date();
   const loadStart = loadAverage(2);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void (running?.stop() ?? Promise.resolve()).then(() => process.exit(1)));
+  }
+  const sizes: SizeMemory[] = [];
+  // Fresh processes per size, so each peak belongs to one size.
+  for (const items of SIZES) sizes.push(await measureSize(items));
+  writeResults({
+    date: started.toISOString(),
+    machine: { cpus: cpus().length, loadAverage1m: { start: loadStart, end: loadAverage(2) } },
+    site: SITE,
+    sizes,
+  });
+}
+
+async function measureSize(items: number): Promise<SizeMemory> {
+  const sizeStarted = performance.now();
   let services: RunningServices | null = null;
   let watcher: EventWatcher | null = null;
   let sampler: MemorySampler | null = null;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void (services?.stop() ?? Promise.resolve()).then(() => process.exit(1)));
-  }
   try {
     let phaseStarted = performance.now();
     services = await startServices({ site: SITE });
+    running = services;
     sampler = new MemorySampler(services.services);
     watcher = await EventWatcher.start(services.amqpUrl);
     const api = await ApiSession.signIn(services.apiUrl, services.adminEmail, services.adminPassword);
@@ -160,55 +189,42 @@ async function main(): Promise<void> {
 
     phaseStarted = performance.now();
     const digits = await createDigitsProject(api, services.databaseUrl, {
-      items: ITEMS,
+      items,
       retrainEveryLabels: LABELS_PER_RETRAIN,
     });
-    phases.push(await sampler.endPhase(`${ITEMS.toLocaleString('en-US')} items inserted (SQL)`, phaseStarted));
+    phases.push(await sampler.endPhase('items inserted (SQL)', phaseStarted));
 
-    const timeoutMs = 300_000 + ITEMS * 2;
+    const timeoutMs = 300_000 + items * 2;
+    const retrain = (appliedVersion: number) =>
+      retrainRound({
+        api: labeller,
+        watcher: watcher!,
+        projectId: digits.project.id,
+        trueClass: digits.trueClass,
+        labels: LABELS_PER_RETRAIN,
+        appliedVersion,
+        timeoutMs,
+      });
     phaseStarted = performance.now();
-    const first = await retrainRound({
-      api: labeller,
-      watcher,
-      projectId: digits.project.id,
-      trueClass: digits.trueClass,
-      labels: LABELS_PER_RETRAIN,
-      appliedVersion: 0,
-      timeoutMs,
-    });
-    phases.push(
-      await sampler.endPhase('first model: train, score every item, apply to the unranked queue', phaseStarted),
-    );
+    const first = await retrain(0);
+    phases.push(await sampler.endPhase('first model: train, score every item, apply to the unranked queue', phaseStarted));
 
     phaseStarted = performance.now();
-    const labelling = labelWhileRetraining(labeller, services, watcher, digits, first.modelVersion);
-    const second = await retrainRound({
-      api: labeller,
-      watcher,
-      projectId: digits.project.id,
-      trueClass: digits.trueClass,
-      labels: LABELS_PER_RETRAIN,
-      appliedVersion: first.modelVersion,
-      timeoutMs,
-    });
+    const labelling = labelWhileRetraining(labeller, services, watcher, digits, first.modelVersion, timeoutMs);
+    const second = await retrain(first.modelVersion);
     const during = await labelling;
-    phases.push(
-      await sampler.endPhase('second model: re-rank every item, a labeller working meanwhile', phaseStarted),
-    );
+    phases.push(await sampler.endPhase('second model: re-rank every item, a labeller working meanwhile', phaseStarted));
 
-    const results = {
-      date: started.toISOString(),
-      machine: { cpus: cpus().length, loadAverage1m: { start: loadStart, end: loadAverage(2) } },
-      items: ITEMS,
+    return {
+      items,
       insertSeconds: round(digits.insertSeconds),
-      site: SITE,
+      seconds: round((performance.now() - sizeStarted) / 1000),
       phases,
       peakMiB: phases.at(-1)!.peakMiB,
       processTrees: sampler.treePeaks(),
       retrains: [summariseRound(first), summariseRound(second)],
       labellingDuringRetrain: during,
     };
-    writeResults(results);
   } catch (error) {
     for (const service of services?.services ?? []) {
       console.error(`--- ${service.name} log (last lines)\n${logTail(service.logFile, 15)}`);
@@ -218,6 +234,7 @@ async function main(): Promise<void> {
     sampler?.stop();
     await watcher?.close();
     await services?.stop();
+    running = null;
   }
 }
 
@@ -232,6 +249,7 @@ async function labelWhileRetraining(
   watcher: EventWatcher,
   digits: DigitsProject,
   appliedVersion: number,
+  timeoutMs: number,
 ): Promise<{ labels: number; pageViews: number; nextMs: number[]; submitMs: number[] }> {
   const projectId = digits.project.id;
   const version = appliedVersion + 1;
@@ -241,7 +259,7 @@ async function labelWhileRetraining(
       event.projectId === projectId &&
       event.type === 'model.trained.v1' &&
       event.payload.modelVersion === version,
-    300_000 + ITEMS * 2,
+    timeoutMs,
   );
   const client = new Client({ connectionString: services.databaseUrl });
   await client.connect();
@@ -297,61 +315,79 @@ function summariseRound({ submitMs, ...timing }: RoundTiming) {
 type Results = {
   date: string;
   machine: { cpus: number; loadAverage1m: { start: number; end: number } };
-  items: number;
-  insertSeconds: number;
   site: boolean;
-  phases: PhaseMemory[];
-  peakMiB: PhaseMemory['peakMiB'];
-  retrains: ReturnType<typeof summariseRound>[];
-  labellingDuringRetrain: { labels: number; pageViews: number };
+  sizes: SizeMemory[];
 };
 
 function writeResults(results: Results): void {
-  const names: ServiceName[] = results.site
-    ? ['api', 'trainer', 'scheduler', 'site']
-    : ['api', 'trainer', 'scheduler'];
-  const mib = (value: number | undefined) =>
-    value === undefined || Number.isNaN(value) ? '—' : String(value);
-  const rows = results.phases.map(
+  const names: ServiceName[] = results.site ? ['api', 'trainer', 'scheduler', 'site'] : ['api', 'trainer', 'scheduler'];
+  const nodeServices = names.filter((name) => name !== 'site');
+  const mib = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '—' : String(value));
+  const count = (value: number) => value.toLocaleString('en-US');
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  const largest = results.sizes.at(-1)!;
+  const peakRows = results.sizes.map(
+    (size) =>
+      `| ${count(size.items)} | ${names.map((name) => mib(size.peakMiB[name])).join(' | ')} | ${size.seconds} | ` +
+      `${size.phases[0]!.loadAverage} – ${size.phases.at(-1)!.loadAverage} |`,
+  );
+  const phaseRows = largest.phases.map(
     (phase) =>
       `| ${phase.phase} | ${phase.seconds} | ${names.map((name) => `${mib(phase.peakMiB[name])} (${mib(phase.sampledMaxRssMiB[name])})`).join(' | ')} | ${phase.loadAverage} |`,
   );
-  const nodeServices = names.filter((name) => name !== 'site');
-  const heapRows = results.phases.map((phase) => {
-    const cells = nodeServices.map((name) => {
-      const heap = phase.sampledMaxHeapMiB[name];
-      return heap ? `${heap.heapUsed} / ${heap.external}` : '—';
-    });
-    return `| ${phase.phase} | ${cells.join(' | ')} |`;
-  });
-  const [first, second] = results.retrains;
-  const seconds = (ms: number) => (ms / 1000).toFixed(1);
-  const markdown = `## Peak RSS of every service with ${results.items.toLocaleString('en-US')} items (issue 10)
+  const heapRows = results.sizes.flatMap((size) =>
+    size.phases.slice(1).map((phase) => {
+      const cells = nodeServices.map((name) => {
+        const heap = phase.sampledMaxHeapMiB[name];
+        return heap ? `${heap.heapUsed} / ${heap.external}` : '—';
+      });
+      return `| ${count(size.items)} | ${phase.phase} | ${cells.join(' | ')} |`;
+    }),
+  );
+  const retrainText = results.sizes
+    .map((size) => {
+      const describe = (round: ReturnType<typeof summariseRound>) =>
+        `${seconds(round.totalMs)} s from the triggering submit to queue.updated (training ${seconds(round.trainingMs)} s, ` +
+        `scoring ${seconds(round.scoringMs)} s, ${round.chunks} chunks in ${seconds(round.chunkPublishingMs)} s, ` +
+        `apply transaction ${seconds(round.applyMs)} s; ${count(round.itemsRanked)} items ranked)`;
+      const [first, second] = size.retrains;
+      const during = size.labellingDuringRetrain;
+      return (
+        `- ${count(size.items)} items: first model ${describe(first!)}; second ${describe(second!)}. During the second, ` +
+        `one labeller gave ${during.labels} labels${results.site ? ` and viewed the project page ${during.pageViews} times through the site` : ''}.`
+      );
+    })
+    .join('\n');
+  const markdown = `## Peak RSS of every service with ${count(largest.items)} items (issue 10)
 
 \`pnpm --filter @foreman/launcher bench\` (apps/launcher/src/bench/service-memory.bench.ts, ${results.date.slice(0, 16).replace('T', ' ')} UTC,
 ${results.machine.cpus} cores, load average ${results.machine.loadAverage1m.start} at the start and ${results.machine.loadAverage1m.end} at the end): api, trainer,
-scheduler${results.site ? ' and the site (`next start`)' : ''} as separate processes on this machine's PostgreSQL and RabbitMQ; a project of
-${results.items.toLocaleString('en-US')} digits (the demo digits and perturbed copies) inserted by SQL in ${results.insertSeconds} s. Per phase:
-VmHWM of each process at its end (MiB; the peak so far), and in brackets the highest VmRSS sampled during the phase.
+scheduler${results.site ? ' and the site (Next.js standalone server, as its image runs it)' : ''} as separate processes on this machine's PostgreSQL and RabbitMQ, fresh
+processes per size. A project of N digits (the demo digits and perturbed copies, inserted by SQL); 10 labels train a
+first model, which scores every item and is applied to the unranked queue; 10 more train a second, which re-ranks every
+item while a labeller keeps working through the site. Peak = VmHWM of the process (\`/proc/<pid>/status\`), MiB.
 Raw numbers: \`bench/results/service-memory.json\`.
+
+| items | ${names.join(' | ')} | run seconds | load avg |
+| --- | ${names.map(() => '---').join(' | ')} | --- | --- |
+${peakRows.join('\n')}
+
+${count(largest.items)} items, per phase: VmHWM at the end of the phase (the peak so far) and, in brackets, the highest VmRSS
+sampled every 200 ms during it.
 
 | phase | seconds | ${names.join(' | ')} | load avg |
 | --- | --- | ${names.map(() => '---').join(' | ')} | --- |
-${rows.join('\n')}
+${phaseRows.join('\n')}
 
-Where it is, from each service's \`/metrics\` sampled every second: highest V8 heap used / external (ArrayBuffer and
-native) memory per phase, MiB. The rest of the resident set is code, the heap's free space and native allocations
-(tfjs in the trainer).
+Where it is, from each service's \`/metrics\` (prom-client) sampled every second: highest V8 heap used / external
+(ArrayBuffers, native) memory per phase, MiB. Heap used counts garbage not yet collected; the rest of the resident
+set is code, free heap pages and native allocations (TensorFlow in the trainer).
 
-| phase | ${nodeServices.join(' | ')} |
-| --- | ${nodeServices.map(() => '---').join(' | ')} |
+| items | phase | ${nodeServices.join(' | ')} |
+| --- | --- | ${nodeServices.map(() => '---').join(' | ')} |
 ${heapRows.join('\n')}
 
-The first model (submit -> queue.updated ${seconds(first!.totalMs)} s: training ${seconds(first!.trainingMs)} s, scoring ${seconds(first!.scoringMs)} s,
-${first!.chunks} chunks published in ${seconds(first!.chunkPublishingMs)} s, apply ${seconds(first!.applyMs)} s) and the second (${seconds(second!.totalMs)} s:
-training ${seconds(second!.trainingMs)} s, scoring ${seconds(second!.scoringMs)} s, chunks ${seconds(second!.chunkPublishingMs)} s, apply ${seconds(second!.applyMs)} s)
-each ranked ${first!.itemsRanked.toLocaleString('en-US')} / ${second!.itemsRanked.toLocaleString('en-US')} items; during the second, one labeller gave
-${results.labellingDuringRetrain.labels} labels${results.site ? ` and viewed the project page ${results.labellingDuringRetrain.pageViews} times through the site` : ''}.`;
+${retrainText}`;
   writeBenchmarkResults({
     name: 'service-memory',
     results,

@@ -125,7 +125,10 @@ export async function startServices(options: {
   }
 }
 
-/** `next start` on the production build, as the launcher runs it. */
+/**
+ * The site as its image runs it: Next.js's standalone server (`node apps/frontend/server.js` in
+ * .next/standalone, apps/frontend/Dockerfile); `next start` when the build has no standalone output.
+ */
 function startSiteProcess(
   port: number,
   apiUrl: string,
@@ -135,15 +138,28 @@ function startSiteProcess(
   if (!existsSync(join(frontendDir, '.next', 'BUILD_ID'))) {
     throw new Error('the site is not built: `pnpm --filter @foreman/frontend build`, or BENCH_SITE=false');
   }
-  const nextBin = join(dirname(require.resolve('next/package.json', { paths: [frontendDir] })), 'dist/bin/next');
+  const standalone = join(frontendDir, '.next', 'standalone', 'apps', 'frontend', 'server.js');
+  const command = existsSync(standalone)
+    ? { cwd: dirname(standalone), args: [standalone] }
+    : {
+        cwd: frontendDir,
+        args: [
+          join(dirname(require.resolve('next/package.json', { paths: [frontendDir] })), 'dist/bin/next'),
+          'start',
+          '--port',
+          String(port),
+        ],
+      };
   const logFile = join(logDir, 'site.log');
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [nextBin, 'start', '--port', String(port)], {
-    cwd: frontendDir,
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
     env: {
        
       PATH: process.env.PATH ?? '',
       API_URL: apiUrl,
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
     },
@@ -183,7 +199,7 @@ export function logTail(file: string, lines: number): string {
   }
 }
 
-/** A process and its descendants (`next start` serves from a child process). */
+/** A process and its descendants (in case a server forks workers). */
 export function processTree(pid: number): number[] {
   const tree = [pid];
   for (let i = 0; i < tree.length; i++) {
