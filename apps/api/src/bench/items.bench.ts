@@ -345,15 +345,18 @@ async function main(): Promise<void> {
          FROM items i WHERE i.id % 5 = 0`,
       [labellers.map((labeller) => labeller.id)],
     );
+    // The counters only where progress is read: rewriting a million item rows takes a minute, and the
+    // export reads the labels themselves.
+    const smallest = projects[0]!;
     await db.query(
-      `UPDATE items i SET label_count = l.n, remaining_labels = greatest(2 - l.n, 0)
-         FROM (SELECT item_id, count(*)::int AS n FROM labels GROUP BY item_id) l
-        WHERE l.item_id = i.id`,
+      `UPDATE items SET label_count = CASE WHEN id % 5 = 0 THEN 2 ELSE 1 END,
+                        remaining_labels = CASE WHEN id % 5 = 0 THEN 0 ELSE 1 END
+        WHERE project_id = $1`,
+      [smallest.id],
     );
     await db.query('VACUUM ANALYZE');
 
     // Progress of the smallest project: median of five.
-    const smallest = projects[0]!;
     const progressMs: number[] = [];
     for (let i = 0; i < 5; i++) {
       const progress = await call(api.port, cookie, 'GET', `/projects/${smallest.id}/progress`);
