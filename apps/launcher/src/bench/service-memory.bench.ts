@@ -199,6 +199,7 @@ async function measureSize(items: number): Promise<SizeMemory> {
       retrainRound({
         api: labeller,
         watcher: watcher!,
+        databaseUrl: services!.databaseUrl,
         projectId: digits.project.id,
         trueClass: digits.trueClass,
         labels: LABELS_PER_RETRAIN,

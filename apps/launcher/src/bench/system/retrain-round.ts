@@ -2,8 +2,12 @@
  * One retrain round, as a labeller causes it: label as many items as the project's retrain policy asks
  * for (served by the queue, answered with their true class), the last of them being the label that
  * triggers the retrain; then wait until the scheduler's queue.updated for the next model version is seen
- * on RabbitMQ. Every step in between is timed from the events the observer saw.
+ * on RabbitMQ. Every step in between is timed from the events the observer saw. Meanwhile
+ * project_queue_state.applied_model_version is polled every 100 ms: it changes when the apply commits,
+ * which is when labellers are served in the new order (queue.updated follows after the scheduler has
+ * counted the items that moved).
  */
+import { Client } from 'pg';
 import type { ApiSession } from '../../harness/api-session';
 import type { EventWatcher, ObservedEvent } from './event-watcher';
 
@@ -11,6 +15,8 @@ export interface RoundTiming {
   modelVersion: number;
   /** Submit response of the triggering label -> queue.updated observed: what the issue asks for. */
   totalMs: number;
+  /** Submit response -> project_queue_state names the new version (polled every 100 ms): the commit. */
+  untilAppliedMs: number;
   /** Submit response -> label.submitted observed (the API's outbox relay). */
   relayMs: number;
   /** label.submitted -> model.trained observed: the trainer's poll, then training. */
@@ -27,6 +33,8 @@ export interface RoundTiming {
   stagingAndApplyMs: number;
   /** The apply transaction alone, as the scheduler reports it in queue.updated. */
   applyMs: number;
+  /** Applied (polled) -> queue.updated observed: counting the moved items, publishing. */
+  announceMs: number;
   itemsMoved: number;
   /** Labels submitted in the round, and their submit latency. */
   labels: number;
@@ -36,6 +44,7 @@ export interface RoundTiming {
 export async function retrainRound(options: {
   api: ApiSession;
   watcher: EventWatcher;
+  databaseUrl: string;
   projectId: string;
   trueClass: (externalId: string) => string;
   labels: number;
@@ -57,6 +66,8 @@ export async function retrainRound(options: {
     triggerItemId = served.item.id;
   }
 
+  const applied = pollAppliedVersion(options.databaseUrl, projectId, options.appliedVersion);
+  applied.catch(() => undefined); // awaited below; a failed round must not also report it unhandled
   const ofProject = (type: string) => (event: ObservedEvent) =>
     event.projectId === projectId && event.type === type;
   const updated = await watcher.waitFor(
@@ -65,6 +76,7 @@ export async function retrainRound(options: {
       ofProject('queue.updated.v1')(event) && Number(event.payload.modelVersion) > options.appliedVersion,
     options.timeoutMs,
   );
+  const appliedAt = await applied;
   const version = Number(updated.payload.modelVersion);
   const find = (what: string, test: (event: ObservedEvent) => boolean) => {
     const found = watcher.events.filter(test);
@@ -85,6 +97,7 @@ export async function retrainRound(options: {
   return {
     modelVersion: version,
     totalMs: updated.observedAt - submittedAt,
+    untilAppliedMs: appliedAt - submittedAt,
     relayMs: submitted!.observedAt - submittedAt,
     untilTrainedMs: trained!.observedAt - submitted!.observedAt,
     trainingMs: Number(trained!.payload.trainingMs),
@@ -94,8 +107,32 @@ export async function retrainRound(options: {
     itemsRanked: chunks.reduce((sum, event) => sum + Number(event.payload.itemCount), 0),
     stagingAndApplyMs: updated.observedAt - lastChunk,
     applyMs: Number(updated.payload.durationMs),
+    announceMs: updated.observedAt - appliedAt,
     itemsMoved: Number(updated.payload.itemsMoved),
     labels: submitMs.length,
     submitMs,
   };
+}
+
+/**
+ * Date.now() when project_queue_state first names a version above `after`; gives up after 30 minutes (the
+ * round's own wait for queue.updated times out well before).
+ */
+async function pollAppliedVersion(databaseUrl: string, projectId: string, after: number): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 30 * 60_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ version: number | null }>(
+        `SELECT applied_model_version AS version FROM project_queue_state WHERE project_id = $1`,
+        [projectId],
+      );
+      if ((rows[0]?.version ?? 0) > after) return Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`project_queue_state did not move past model v${after}`);
+  } finally {
+    await client.end();
+  }
 }
