@@ -21,6 +21,7 @@ import { createApiApp } from '../bootstrap';
 import { loadApiConfig } from '../config/env';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
 import { LeaseRepository } from '../modules/queue/lease.repository';
+import { ProgressCountsService } from '../modules/queue/progress-counts.service';
 import { QueueRepository } from '../modules/queue/queue.repository';
 
 const LABELLERS = 32;
@@ -137,19 +138,20 @@ async function main(): Promise<void> {
     await db.query(`VACUUM ANALYZE items`);
     const poolLabellers = await Promise.all(Array.from({ length: LABELLERS }, () => newLabeller(pool)));
     const leases = app.get(LeaseRepository);
-    const queue = app.get(QueueRepository);
+    const progress = app.get(ProgressCountsService);
     const claimMs: number[] = [];
     for (const labeller of poolLabellers)
       await timed(claimMs, () => leases.claimNext(pool, labeller.id, 600));
-    // A fresh repository has nothing cached: the full count. The app's own reuses it for a moment.
+    // A fresh service has no snapshot: the full count. The app's own serves its snapshot.
     const progressMs: number[] = [];
     for (let i = 0; i < 20; i++) {
-      await timed(progressMs, () => new QueueRepository(db).progressCounts(pool, poolLabellers[0]!.id));
+      const counts = new ProgressCountsService(new QueueRepository(db));
+      await timed(progressMs, () => counts.forLabeller(pool, poolLabellers[0]!.id));
     }
     const cachedProgressMs: number[] = [];
-    await queue.progressCounts(pool, poolLabellers[0]!.id);
+    await progress.forLabeller(pool, poolLabellers[0]!.id);
     for (let i = 0; i < 20; i++) {
-      await timed(cachedProgressMs, () => queue.progressCounts(pool, poolLabellers[i % LABELLERS]!.id));
+      await timed(cachedProgressMs, () => progress.forLabeller(pool, poolLabellers[i % LABELLERS]!.id));
     }
     load.end = loadAverage();
 
@@ -209,8 +211,8 @@ function writeResults(results: {
     row(`POST /projects/:id/next, ${drain.labellers} labellers at once`, drain.next),
     row(`POST /items/:id/labels, ${drain.labellers} labellers at once`, drain.submit),
     row('LeaseRepository.claimNext, 100k items', pool.claim),
-    row('QueueRepository.progressCounts, 100k items, full count', pool.progressCounts),
-    row('QueueRepository.progressCounts, 100k items, project part reused', pool.progressCountsReused),
+    row('ProgressCountsService.forLabeller, 100k items, full count', pool.progressCounts),
+    row('ProgressCountsService.forLabeller, 100k items, snapshot served', pool.progressCountsReused),
     '',
     `Context: 1-minute load average ${results.loadAverage.start} at the start and ${results.loadAverage.end} at ` +
       'the end on 2 cores shared with other work.',

@@ -16,6 +16,7 @@ import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { LeaseRepository } from '../queue/lease.repository';
+import { ProgressCountsService } from '../queue/progress-counts.service';
 import { QueueRepository } from '../queue/queue.repository';
 import { QueueService } from '../queue/queue.service';
 import { normaliseLabelValue } from './label-value';
@@ -38,6 +39,7 @@ export class LabelsService {
     private readonly queueService: QueueService,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
+    private readonly progress: ProgressCountsService,
   ) {}
 
   /**
@@ -108,7 +110,8 @@ export class LabelsService {
       throw error;
     }
     this.relay.wake();
-    return { label: toLabel(label), progress: await this.queue.progressCounts(project.id, user.id), created: true };
+    this.progress.recordLabelChange(project.id, user.id, 1);
+    return { label: toLabel(label), progress: await this.progress.forLabeller(project.id, user.id), created: true };
   }
 
   /** POST /projects/:id/undo: retracts the caller's most recent live label in the project. */
@@ -156,6 +159,7 @@ export class LabelsService {
       return { retracted, leased };
     });
     this.relay.wake();
+    this.progress.recordLabelChange(project.id, user.id, -1);
     const next = leased
       ? await this.queueService.answer(project.id, user.id, leased)
       : await this.queueService.nextIn(project, user.id);
@@ -170,7 +174,7 @@ export class LabelsService {
     }
     return {
       label: toLabel(earlier),
-      progress: await this.queue.progressCounts(earlier.projectId, earlier.labellerId),
+      progress: await this.progress.forLabeller(earlier.projectId, earlier.labellerId),
       created: false,
     };
   }

@@ -15,28 +15,12 @@ export interface ItemQueueState {
   labellerLabelId: number | null;
 }
 
-/** Projects from this many items on get progress counts that may lag by up to the TTL below. */
-const LARGE_PROJECT_ITEMS = 20_000;
-const LARGE_PROJECT_COUNTS_TTL_MS = 2_000;
+/** A project's items in the three disjoint groups of ProgressCounts, and their sum. */
+export type ProjectCounts = Omit<ProgressCounts, 'mine'>;
 
 @Injectable()
 export class QueueRepository {
-  private readonly largeProjectCounts = new Map<
-    string,
-    { counts: Omit<ProgressCounts, 'mine'>; until: number }
-  >();
-  /** A project-wide count under way: concurrent callers share it instead of each scanning the project. */
-  private readonly countsInFlight = new Map<string, Promise<Omit<ProgressCounts, 'mine'>>>();
-
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  /** The project an item belongs to, or null for an unknown item. */
-  async findItemProject(itemId: number): Promise<string | null> {
-    const [row] = (await this.db.query(`SELECT project_id AS "projectId" FROM items WHERE id = $1`, [
-      itemId,
-    ])) as { projectId: string }[];
-    return row?.projectId ?? null;
-  }
 
   /**
    * Locks the item row (claims lock it too, so nobody is handed the item meanwhile) and reads its state as
@@ -62,34 +46,14 @@ export class QueueRepository {
   }
 
   /**
-   * The project's items in three disjoint groups, and the labeller's own live labels. One scan of the
-   * project's items plus two index lookups; for large projects (where that scan costs tens of
-   * milliseconds and every next/submit answer carries the counts) the project-wide part is reused for up
-   * to LARGE_PROJECT_COUNTS_TTL_MS, and only the labeller's own count is read each time.
+   * The project's items in three disjoint groups, and each given labeller's live labels: one scan of the
+   * project's items (tens of milliseconds at 10,000 items, about a second at a million: ProgressCountsService
+   * decides how often) plus an index lookup per labeller.
    */
-  async progressCounts(projectId: string, labellerId: string): Promise<ProgressCounts> {
-    const cached = this.largeProjectCounts.get(projectId);
-    const shared = cached && cached.until > Date.now() ? cached.counts : this.countsInFlight.get(projectId);
-    if (shared) {
-      const [{ mine }] = (await this.db.query(
-        `SELECT count(*)::int AS mine FROM labels
-          WHERE project_id = $1 AND labeller_id = $2 AND retracted_at IS NULL`,
-        [projectId, labellerId],
-      )) as [{ mine: number }];
-      return { ...(await shared), mine };
-    }
-    const full = this.fullCounts(projectId, labellerId);
-    const counts = full.then(({ mine: _mine, ...projectWide }) => projectWide);
-    counts.catch(() => undefined); // (a failure reaches this caller through `full`, and any sharer through `counts`)
-    this.countsInFlight.set(projectId, counts);
-    try {
-      return await full;
-    } finally {
-      this.countsInFlight.delete(projectId);
-    }
-  }
-
-  private async fullCounts(projectId: string, labellerId: string): Promise<ProgressCounts> {
+  async countProgress(
+    projectId: string,
+    labellerIds: readonly string[],
+  ): Promise<{ project: ProjectCounts; mine: Map<string, number> }> {
     const [row] = (await this.db.query(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
@@ -97,24 +61,35 @@ export class QueueRepository {
               (SELECT count(*)::int FROM leases l JOIN items li ON li.id = l.item_id
                 WHERE l.project_id = $1 AND l.expires_at > now()
                   AND li.label_count = 0 AND li.remaining_labels > 0) AS "leasedUnstarted",
-              (SELECT count(*)::int FROM labels x
-                WHERE x.project_id = $1 AND x.labeller_id = $2 AND x.retracted_at IS NULL) AS mine
+              (SELECT coalesce(jsonb_object_agg(m.labeller_id, m.labels), '{}')
+                 FROM (SELECT x.labeller_id, count(*)::int AS labels FROM labels x
+                        WHERE x.project_id = $1 AND x.labeller_id = ANY ($2::uuid[]) AND x.retracted_at IS NULL
+                        GROUP BY x.labeller_id) m) AS mine
          FROM items i
         WHERE i.project_id = $1`,
-      [projectId, labellerId],
-    )) as { total: number; fullyLabelled: number; started: number; leasedUnstarted: number; mine: number }[];
+      [projectId, labellerIds],
+    )) as {
+      total: number;
+      fullyLabelled: number;
+      started: number;
+      leasedUnstarted: number;
+      mine: Record<string, number>;
+    }[];
     const { total, fullyLabelled, started, leasedUnstarted, mine } = row!;
     const inProgress = started + leasedUnstarted;
-    const counts = { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress };
-    if (total >= LARGE_PROJECT_ITEMS) this.rememberLargeProjectCounts(projectId, counts);
-    return { ...counts, mine };
+    return {
+      project: { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress },
+      mine: new Map(labellerIds.map((id) => [id, mine[id] ?? 0])),
+    };
   }
 
-  private rememberLargeProjectCounts(projectId: string, counts: Omit<ProgressCounts, 'mine'>): void {
-    const now = Date.now();
-    if (this.largeProjectCounts.size > 1_000) {
-      for (const [id, entry] of this.largeProjectCounts) if (entry.until <= now) this.largeProjectCounts.delete(id);
-    }
-    this.largeProjectCounts.set(projectId, { counts, until: now + LARGE_PROJECT_COUNTS_TTL_MS });
+  /** The labeller's live labels in the project (an index scan over them). */
+  async countLabellerLabels(projectId: string, labellerId: string): Promise<number> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS mine FROM labels
+        WHERE project_id = $1 AND labeller_id = $2 AND retracted_at IS NULL`,
+      [projectId, labellerId],
+    )) as { mine: number }[];
+    return row!.mine;
   }
 }

@@ -6,6 +6,7 @@ import type { ProjectEntity } from '@foreman/database';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { LeaseRepository, type LeasedItem } from './lease.repository';
+import { ProgressCountsService } from './progress-counts.service';
 import { QueueRepository } from './queue.repository';
 
 /** The labelling queue as a labeller sees it: the next item under a lease, and skipping it. */
@@ -16,6 +17,7 @@ export class QueueService {
     private readonly access: ProjectAccessService,
     private readonly leases: LeaseRepository,
     private readonly queue: QueueRepository,
+    private readonly progress: ProgressCountsService,
   ) {}
 
   async next(user: AuthenticatedUser, projectId: string): Promise<NextItemResponse> {
@@ -33,7 +35,8 @@ export class QueueService {
 
   /** A next-item answer for an item already leased (or none: done). */
   async answer(projectId: string, labellerId: string, leased: LeasedItem | null): Promise<NextItemResponse> {
-    const progress = await this.queue.progressCounts(projectId, labellerId);
+    // (done: the page tells "all labelled" from "others still hold items" by these counts, so recent ones)
+    const progress = await this.progress.forLabeller(projectId, labellerId, { recent: !leased });
     if (!leased) return { status: 'done', progress };
     return {
       status: 'item',
@@ -51,14 +54,9 @@ export class QueueService {
 
   /** The project of an item the caller may see; 404 alike for unknown items and other people's projects. */
   async projectOfItem(user: AuthenticatedUser, itemId: number): Promise<ProjectEntity> {
-    const projectId = await this.queue.findItemProject(itemId);
-    if (!projectId) throw new NotFoundException(`item ${itemId} not found`);
-    try {
-      return await this.access.getForUser(user, projectId);
-    } catch (error) {
-      if (error instanceof NotFoundException) throw new NotFoundException(`item ${itemId} not found`);
-      throw error;
-    }
+    const project = await this.access.getForItem(user, itemId);
+    if (!project) throw new NotFoundException(`item ${itemId} not found`);
+    return project;
   }
 
   /**
@@ -80,6 +78,6 @@ export class QueueService {
       await this.leases.recordSkip(tx, itemId, user.id);
       await this.leases.release(tx, itemId, user.id);
     });
-    return { progress: await this.queue.progressCounts(project.id, user.id) };
+    return { progress: await this.progress.forLabeller(project.id, user.id) };
   }
 }
