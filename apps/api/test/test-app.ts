@@ -17,7 +17,8 @@ export async function startTestApi(overrides: Record<string, string> = {}): Prom
   const [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   const config = loadApiConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    // TEST_LOG_LEVEL=error shows what a 500 in a test was about.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: db.url,
     AMQP_URL: vhost.url,
     RUN_MIGRATIONS: 'false',
