@@ -50,8 +50,8 @@ export function toExportRow(row: ExportSourceRow): ExportRow {
 
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') return String(value); // never needs quotes
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 function csvLine(row: ExportRow): string {
@@ -71,24 +71,37 @@ function csvLine(row: ExportRow): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-/** Turns source rows into the chosen format's text, one row at a time. */
+/**
+ * Text goes on in pieces of about this many characters: handing the response one row at a time cost
+ * more (its write path, ~5 µs per row) than formatting the row.
+ */
+const PIECE_CHARS = 64 * 1024;
+
+/** Turns source rows into the chosen format's text, passed on in pieces of about PIECE_CHARS. */
 export function exportFormatter(format: ExportFormat): Transform {
   let first = true;
+  let pending = '';
   return new Transform({
     writableObjectMode: true,
     transform(source: ExportSourceRow, _encoding, done) {
       const row = toExportRow(source);
-      let text: string;
-      if (format === 'csv') text = (first ? `${EXPORT_CSV_COLUMNS.join(',')}\r\n` : '') + csvLine(row);
-      else if (format === 'ndjson') text = `${JSON.stringify(row)}\n`;
-      else text = `${first ? '[\n' : ',\n'}${JSON.stringify(row)}`;
+      if (format === 'csv') pending += (first ? `${EXPORT_CSV_COLUMNS.join(',')}\r\n` : '') + csvLine(row);
+      else if (format === 'ndjson') pending += `${JSON.stringify(row)}\n`;
+      else pending += `${first ? '[\n' : ',\n'}${JSON.stringify(row)}`;
       first = false;
-      done(null, text);
+      if (pending.length < PIECE_CHARS) return done();
+      const piece = pending;
+      pending = '';
+      done(null, piece);
     },
     flush(done) {
-      if (format === 'csv' && first) done(null, `${EXPORT_CSV_COLUMNS.join(',')}\r\n`);
-      else if (format === 'json') done(null, first ? '[]\n' : '\n]\n');
-      else done();
+      let tail = '';
+      if (format === 'csv' && first) tail = `${EXPORT_CSV_COLUMNS.join(',')}\r\n`;
+      else if (format === 'json') tail = first ? '[]\n' : '\n]\n';
+      const rest = pending + tail;
+      pending = '';
+      if (rest === '') done();
+      else done(null, rest);
     },
   });
 }
