@@ -35,6 +35,7 @@ const mib = (bytes: number) => round(bytes / 2 ** 20);
 
 /** What the API process reports about one step. */
 interface ApiStepStats {
+  /** Without the forced GCs of the heap samples. */
   cpuMs: number;
   /** VmHWM at the end of the step; it was reset at the start when `peakReset`. */
   peakRssMiB: number;
@@ -75,8 +76,13 @@ async function runApiProcess(): Promise<void> {
   let step: { cpu: NodeJS.CpuUsage; heap: number; maxHeap: number; rss: number; peakReset: boolean } | null =
     null;
   let sampler: NodeJS.Timeout | undefined;
+  /** CPU the forced GCs of the heap samples took: not the step's work, so taken off its CPU time. */
+  let samplingCpuMicroseconds = 0;
   const heapNow = () => {
+    const before = process.cpuUsage();
     gc();
+    const used = process.cpuUsage(before);
+    samplingCpuMicroseconds += used.user + used.system;
     return process.memoryUsage().heapUsed;
   };
   process.on('message', (message: ApiRequest) => {
@@ -88,6 +94,7 @@ async function runApiProcess(): Promise<void> {
         peakReset = false;
       }
       const heap = heapNow();
+      samplingCpuMicroseconds = 0;
       step = { cpu: process.cpuUsage(), heap, maxHeap: heap, rss: process.memoryUsage().rss, peakReset };
       sampler = setInterval(() => {
         if (step) step.maxHeap = Math.max(step.maxHeap, heapNow());
@@ -96,9 +103,10 @@ async function runApiProcess(): Promise<void> {
     } else if (message.type === 'step-end' && step) {
       clearInterval(sampler);
       const cpu = process.cpuUsage(step.cpu);
+      const cpuMicroseconds = cpu.user + cpu.system - samplingCpuMicroseconds;
       const heapAfter = heapNow();
       const stats: ApiStepStats = {
-        cpuMs: round((cpu.user + cpu.system) / 1000),
+        cpuMs: round(cpuMicroseconds / 1000),
         peakRssMiB: mib(procStatus('VmHWM')),
         peakReset: step.peakReset,
         rssAtStartMiB: mib(step.rss),
