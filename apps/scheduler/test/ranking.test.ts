@@ -161,6 +161,28 @@ describe('applying rankings to the queue', () => {
     expect(await servingOrder(scheduler.sql, projectId)).toEqual([...itemIds].reverse());
   });
 
+  it('refuses a ranking that names an item twice, and keeps the queue as it was', async () => {
+    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 3 });
+    const rankings = scheduler.app.get(RankingService);
+    const [a, b, c] = itemIds as [number, number, number];
+    const twice = rankingEvent(projectId, {
+      modelVersion: 1,
+      items: [
+        { itemId: c, score: 0.9, rank: 0 },
+        { itemId: b, score: 0.5, rank: 1 },
+        { itemId: c, score: 0.1, rank: 2 },
+      ],
+    });
+    await expect(rankings.receiveChunk(twice as RankingComputedEvent)).rejects.toThrow(
+      `the ranking names item ${c} more than once`,
+    );
+    expect(await servingOrder(scheduler.sql, projectId)).toEqual([a, b, c]);
+    const written = await scheduler.sql.query(`SELECT 1 FROM queue_rankings WHERE project_id = $1`, [
+      projectId,
+    ]);
+    expect(written.rowCount).toBe(0);
+  });
+
   it('keeps the prediction that comes with a ranked item', async () => {
     const { projectId, itemIds } = await createProject(scheduler.sql, { items: 2 });
     const rankings = scheduler.app.get(RankingService);

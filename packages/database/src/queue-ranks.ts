@@ -11,6 +11,13 @@ interface SqlRunner {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 
+interface PgError {
+  code?: string;
+  detail?: string;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
 /** The partition holding ranking `rankingId`'s rows. */
 export function queueRanksTable(rankingId: number): string {
   if (!Number.isSafeInteger(rankingId) || rankingId <= 0) throw new Error(`not a ranking id: ${rankingId}`);
@@ -21,7 +28,7 @@ export function queueRanksTable(rankingId: number): string {
  * Writes a ranking of project `projectId` into its own partition and attaches it, in the caller's
  * transaction, so nothing of it is visible before the commit. `rows` is a SELECT of (item_id, rank,
  * score, predicted_class, predicted_probability); only the project's open items are kept, so items
- * labelled since the model scored them never come back. Fails (unique index) if it names an item twice.
+ * labelled since the model scored them never come back. Fails if it names an item twice.
  * Returns how many items it ranked.
  */
 export async function createQueueRanks(
@@ -53,7 +60,13 @@ export async function createQueueRanks(
   await db.query(`SET LOCAL maintenance_work_mem = '256MB'`);
   await db.query(`SET LOCAL max_parallel_maintenance_workers = 0`);
   // The same definitions as the parent's indexes, so the attach adopts them instead of building others.
-  await db.query(`CREATE UNIQUE INDEX ${table}_item_key ON ${table} (item_id, ranking_id)`);
+  await db
+    .query(`CREATE UNIQUE INDEX ${table}_item_key ON ${table} (item_id, ranking_id)`)
+    .catch((error: unknown) => {
+      const { code, detail } = (error as { driverError?: PgError }).driverError ?? (error as PgError);
+      const item = code === UNIQUE_VIOLATION ? /=\((\d+),/.exec(detail ?? '')?.[1] : undefined;
+      throw item ? new Error(`the ranking names item ${item} more than once`) : error;
+    });
   await db.query(`CREATE INDEX ${table}_order_idx ON ${table} (ranking_id, rank, item_id)`);
   // (the CHECK above spares the attach a scan proving every row belongs)
   await db.query(`ALTER TABLE queue_ranks ATTACH PARTITION ${table} FOR VALUES IN (${ranking.id})`);
