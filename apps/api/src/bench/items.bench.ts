@@ -29,6 +29,7 @@ import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth
 const knobs = process.env;
 const SIZES = (knobs.BENCH_ITEMS_ROWS ?? '100000,1000000').split(',').map(Number);
 const VECTOR = 64;
+const IMPORT_TARGET_ROWS_PER_SECOND = 10_000;
 const mib = (bytes: number) => round(bytes / 2 ** 20);
 
 // ---------------------------------------------------------------- the API process
@@ -419,6 +420,12 @@ function writeResults(results: Results): void {
       row(`export ${format}`, r, `${r.mib} MiB out, first byte after ${r.firstByteMs} ms`),
     ),
   ].join('\n');
+  const missed = results.import.filter((r) => r.rowsPerSecond < IMPORT_TARGET_ROWS_PER_SECOND);
+  const verdict =
+    `Target (issue 10): import at least ${IMPORT_TARGET_ROWS_PER_SECOND.toLocaleString('en')} rows/s — ` +
+    (missed.length === 0
+      ? 'met at every size.'
+      : `**not met** at ${missed.map((r) => r.rows.toLocaleString('en')).join(' and ')} rows on this run.`);
   const markdown = `## API: import, progress, export
 
 \`pnpm --filter @foreman/api bench\` (items.bench.ts, ${results.date.slice(0, 10)}; 1-minute load average
@@ -433,6 +440,8 @@ retained heap: the most the API's heap after a forced GC grew during the step. S
 | step | rows | s | rows/s | API CPU µs/row | PostgreSQL CPU µs/row | API peak RSS (MiB) | API retained heap growth (MiB) | note |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows}
+
+${verdict}
 
 GET /progress on the ${results.progress.items.toLocaleString('en')}-item project: ${results.progress.medianMs} ms (median of 5).`;
   writeBenchmarkResults({ name: 'api-items', results, section: { marker: 'api:items', markdown } });
