@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { DomainEvent } from '@foreman/contracts';
+import { LOCK_ITEM_STATE_SQL, type ItemQueueState } from '../queue/queue.repository';
 
 export interface LabelRow {
   id: number;
@@ -18,6 +20,51 @@ const LABEL_COLUMNS = `id, project_id AS "projectId", item_id AS "itemId", label
 /** Constraint names from the initial migration, for telling apart the two ways an insert can collide. */
 export const SAME_CLIENT_REQUEST = 'labels_labeller_id_client_request_id_key';
 export const SAME_ITEM_TWICE = 'labels_one_per_labeller_key';
+
+/** What the item looked like to the labeller, and the label when the statement wrote one. */
+export type SubmitOutcome = ItemQueueState & { label: LabelRow | null };
+
+/**
+ * A label submitted in one statement, so one round trip and no explicit transaction: it locks item $1 and
+ * reads its state as labeller $2 sees it (LOCK_ITEM_STATE_SQL), and only when that state lets them label
+ * it (the rule LabelsService explains when it does not) inserts label $4 (class names, client request id
+ * $5) in project $3, counts it on the item, ends the labeller's lease, takes the item out of the ranking
+ * once it needs no more labels, and writes outbox event $6 of type $7, envelope $8 with the new label's id.
+ * Shared with the labellers bench, whose pgbench floor runs this very statement.
+ */
+export const SUBMIT_LABEL_SQL = `
+  WITH state AS (${LOCK_ITEM_STATE_SQL}),
+  allowed AS (
+    SELECT 1 FROM state s
+     WHERE s."labellerLabelId" IS NULL AND s."remainingLabels" > 0
+       AND (s."leaseHolder" = $2 OR (s."servedToLabeller" AND NOT s."leaseLive"))
+  ),
+  inserted AS (
+    INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id)
+    SELECT $3, $1, $2, $4, $5 FROM allowed
+    RETURNING *
+  ),
+  counted AS (
+    UPDATE items SET remaining_labels = remaining_labels - 1, label_count = label_count + 1
+     WHERE id = (SELECT item_id FROM inserted)
+    RETURNING remaining_labels
+  ),
+  unranked AS (
+    DELETE FROM queue_ranks WHERE item_id = $1 AND (SELECT remaining_labels FROM counted) = 0
+  ),
+  released AS (
+    DELETE FROM leases WHERE item_id = $1 AND labeller_id = $2 AND EXISTS (SELECT 1 FROM inserted)
+  ),
+  event AS (
+    INSERT INTO outbox (event_id, event_type, envelope)
+    SELECT $6, $7, jsonb_set($8::jsonb, '{payload,labelId}', to_jsonb(inserted.id)) FROM inserted
+  )
+  SELECT s.*, CASE WHEN inserted.id IS NULL THEN NULL ELSE
+           json_build_object('id', inserted.id, 'projectId', inserted.project_id, 'itemId', inserted.item_id,
+                             'labellerId', inserted.labeller_id, 'value', inserted.value,
+                             'createdAt', inserted.created_at, 'retractedAt', inserted.retracted_at)
+         END AS label
+    FROM state s LEFT JOIN inserted ON true`;
 
 @Injectable()
 export class LabelRepository {
@@ -52,12 +99,11 @@ export class LabelRepository {
   }
 
   /**
-   * Inserts the label, counts it on its item and ends the labeller's lease on the item: one statement in
-   * the caller's transaction. An item that needs no more labels leaves the ranking, so claims never walk
-   * over the labelled head of a ranking however long the next one takes to come.
+   * SUBMIT_LABEL_SQL: the label, its count, the lease's end and `event` (a label.submitted envelope whose
+   * payload.labelId the statement sets) when the item's state allows it; the state either way. Null when
+   * the item does not exist.
    */
-  async insertCountAndRelease(
-    tx: EntityManager,
+  async submit(
     label: {
       projectId: string;
       itemId: number;
@@ -65,28 +111,24 @@ export class LabelRepository {
       value: string[];
       clientRequestId: string;
     },
-  ): Promise<LabelRow> {
-    const [row] = (await tx.query(
-      `WITH inserted AS (
-         INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id)
-         VALUES ($1, $2, $3, $4, $5)
-         RETURNING *
-       ),
-       counted AS (
-         UPDATE items SET remaining_labels = remaining_labels - 1, label_count = label_count + 1
-          WHERE id = (SELECT item_id FROM inserted)
-         RETURNING remaining_labels
-       ),
-       unranked AS (
-         DELETE FROM queue_ranks WHERE item_id = $2 AND (SELECT remaining_labels FROM counted) = 0
-       ),
-       released AS (
-         DELETE FROM leases WHERE item_id = $2 AND labeller_id = $3
-       )
-       SELECT ${LABEL_COLUMNS} FROM inserted`,
-      [label.projectId, label.itemId, label.labellerId, label.value, label.clientRequestId],
-    )) as LabelRow[];
-    return row!;
+    event: DomainEvent,
+  ): Promise<SubmitOutcome | null> {
+    const [row] = (await this.db.query(SUBMIT_LABEL_SQL, [
+      label.itemId,
+      label.labellerId,
+      label.projectId,
+      label.value,
+      label.clientRequestId,
+      event.id,
+      event.type,
+      JSON.stringify(event),
+    ])) as (ItemQueueState & { label: (Omit<LabelRow, 'createdAt'> & { createdAt: string }) | null })[];
+    if (!row) return null;
+    const { label: written, ...state } = row;
+    return {
+      ...state,
+      label: written && { ...written, createdAt: new Date(written.createdAt), retractedAt: null },
+    };
   }
 
   /** Marks a live label retracted and gives its item the label back to collect. Null if it was not live. */

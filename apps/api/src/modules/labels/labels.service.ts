@@ -17,7 +17,7 @@ import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { LeaseRepository } from '../queue/lease.repository';
 import { ProgressCountsService } from '../queue/progress-counts.service';
-import { QueueRepository } from '../queue/queue.repository';
+import { QueueRepository, type ItemQueueState } from '../queue/queue.repository';
 import { QueueService } from '../queue/queue.service';
 import { normaliseLabelValue } from './label-value';
 import { LabelRepository, SAME_CLIENT_REQUEST, SAME_ITEM_TWICE, type LabelRow } from './label.repository';
@@ -53,49 +53,26 @@ export class LabelsService {
 
     let label: LabelRow;
     try {
-      label = await this.db.transaction(async (tx) => {
-        const state = await this.queue.lockItemState(tx, itemId, user.id);
-        if (state.labellerLabelId !== null) {
-          throw new ConflictException(
-            `you have already labelled item ${itemId} (label ${state.labellerLabelId}); undo it to change it`,
-          );
-        }
-        const holdsLease = state.leaseHolder === user.id;
-        if (!holdsLease) {
-          if (!state.servedToLabeller) {
-            throw new ConflictException(
-              `item ${itemId} was never served to you; ask for items with POST /projects/${project.id}/next`,
-            );
-          }
-          if (state.leaseLive) {
-            throw new ConflictException(`your lease on item ${itemId} expired and another labeller holds it now`);
-          }
-        }
-        if (state.remainingLabels === 0) {
-          throw new ConflictException(
-            holdsLease && state.leaseLive
-              ? `item ${itemId} already has all the labels it needs`
-              : `your lease on item ${itemId} expired and the item already has all the labels it needs`,
-          );
-        }
-        const inserted = await this.labels.insertCountAndRelease(tx, {
+      // (labelId is a placeholder until the statement writes the label's id into the envelope)
+      const event = buildEvent(
+        EVENT_TYPES.labelSubmitted,
+        project.id,
+        { labelId: 1, itemId, labellerId: user.id, value },
+        currentCorrelationId(),
+      );
+      const outcome = await this.labels.submit(
+        {
           projectId: project.id,
           itemId,
           labellerId: user.id,
           value,
           clientRequestId: request.clientRequestId,
-        });
-        await this.outbox.enqueue(
-          tx,
-          buildEvent(
-            EVENT_TYPES.labelSubmitted,
-            project.id,
-            { labelId: inserted.id, itemId, labellerId: user.id, value },
-            currentCorrelationId(),
-          ),
-        );
-        return inserted;
-      });
+        },
+        event,
+      );
+      if (!outcome) throw new Error(`item ${itemId} vanished`); // items are deleted only with their project
+      if (!outcome.label) throw refusal(outcome, itemId, user.id, project.id);
+      label = outcome.label;
     } catch (error) {
       // A retry (or a concurrent duplicate) of an earlier request lands here, as a conflict with the
       // label that request created or as a duplicate client request id: answer that label.
@@ -111,7 +88,11 @@ export class LabelsService {
     }
     this.relay.wake();
     this.progress.recordLabelChange(project.id, user.id, 1);
-    return { label: toLabel(label), progress: await this.progress.forLabeller(project.id, user.id), created: true };
+    return {
+      label: toLabel(label),
+      progress: await this.progress.forLabeller(project.id, user.id),
+      created: true,
+    };
   }
 
   /** POST /projects/:id/undo: retracts the caller's most recent live label in the project. */
@@ -127,7 +108,8 @@ export class LabelsService {
     const label = await this.labels.findById(labelId);
     const project = label ? await this.access.getForUser(user, label.projectId).catch(notFoundAsNull) : null;
     if (!label || !project) throw new NotFoundException(`label ${labelId} not found`);
-    if (label.labellerId !== user.id) throw new ForbiddenException(`label ${labelId} is not yours to retract`);
+    if (label.labellerId !== user.id)
+      throw new ForbiddenException(`label ${labelId} is not yours to retract`);
     return this.retract(user, project, label);
   }
 
@@ -141,7 +123,8 @@ export class LabelsService {
     project: ProjectEntity,
     label: LabelRow,
   ): Promise<RetractLabelResponse> {
-    if (project.archived) throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+    if (project.archived)
+      throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
     const { retracted, leased } = await this.db.transaction(async (tx) => {
       await this.queue.lockItemState(tx, label.itemId, user.id);
       const retracted = await this.labels.retractAndUncount(tx, label.id);
@@ -178,6 +161,35 @@ export class LabelsService {
       created: false,
     };
   }
+}
+
+/**
+ * Why SUBMIT_LABEL_SQL wrote nothing (its `allowed` rule): the caller already labelled the item, it was
+ * never served to them, another labeller holds it now, or it needs no more labels.
+ */
+function refusal(state: ItemQueueState, itemId: number, labellerId: string, projectId: string): Error {
+  if (state.labellerLabelId !== null) {
+    return new ConflictException(
+      `you have already labelled item ${itemId} (label ${state.labellerLabelId}); undo it to change it`,
+    );
+  }
+  const holdsLease = state.leaseHolder === labellerId;
+  if (!holdsLease && !state.servedToLabeller) {
+    return new ConflictException(
+      `item ${itemId} was never served to you; ask for items with POST /projects/${projectId}/next`,
+    );
+  }
+  if (!holdsLease && state.leaseLive) {
+    return new ConflictException(`your lease on item ${itemId} expired and another labeller holds it now`);
+  }
+  if (state.remainingLabels === 0) {
+    return new ConflictException(
+      holdsLease && state.leaseLive
+        ? `item ${itemId} already has all the labels it needs`
+        : `your lease on item ${itemId} expired and the item already has all the labels it needs`,
+    );
+  }
+  return new Error(`item ${itemId}: the submit statement refused a state it should accept`);
 }
 
 export function toLabel(row: LabelRow): Label {

@@ -15,6 +15,22 @@ export interface ItemQueueState {
   labellerLabelId: number | null;
 }
 
+/**
+ * Locks item $1 and reads its state as labeller $2 sees it (ItemQueueState). Shared with the labellers
+ * bench, whose pgbench floor runs this very statement.
+ */
+export const LOCK_ITEM_STATE_SQL = `SELECT i.remaining_labels AS "remainingLabels",
+          l.labeller_id AS "leaseHolder",
+          coalesce(l.expires_at > now(), false) AS "leaseLive",
+          EXISTS (SELECT 1 FROM lease_grants g WHERE g.item_id = i.id AND g.labeller_id = $2)
+            AS "servedToLabeller",
+          (SELECT x.id FROM labels x
+            WHERE x.item_id = i.id AND x.labeller_id = $2 AND x.retracted_at IS NULL) AS "labellerLabelId"
+     FROM items i
+     LEFT JOIN leases l ON l.item_id = i.id
+    WHERE i.id = $1
+      FOR UPDATE OF i`;
+
 /** A project's items in the three disjoint groups of ProgressCounts, and their sum. */
 export type ProjectCounts = Omit<ProgressCounts, 'mine'>;
 
@@ -27,20 +43,7 @@ export class QueueRepository {
    * seen by this labeller.
    */
   async lockItemState(tx: EntityManager, itemId: number, labellerId: string): Promise<ItemQueueState> {
-    const [row] = (await tx.query(
-      `SELECT i.remaining_labels AS "remainingLabels",
-              l.labeller_id AS "leaseHolder",
-              coalesce(l.expires_at > now(), false) AS "leaseLive",
-              EXISTS (SELECT 1 FROM lease_grants g WHERE g.item_id = i.id AND g.labeller_id = $2)
-                AS "servedToLabeller",
-              (SELECT x.id FROM labels x
-                WHERE x.item_id = i.id AND x.labeller_id = $2 AND x.retracted_at IS NULL) AS "labellerLabelId"
-         FROM items i
-         LEFT JOIN leases l ON l.item_id = i.id
-        WHERE i.id = $1
-          FOR UPDATE OF i`,
-      [itemId, labellerId],
-    )) as ItemQueueState[];
+    const [row] = (await tx.query(LOCK_ITEM_STATE_SQL, [itemId, labellerId])) as ItemQueueState[];
     if (!row) throw new Error(`item ${itemId} vanished`); // items are deleted only with their project
     return row;
   }
