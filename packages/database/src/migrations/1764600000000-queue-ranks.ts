@@ -70,12 +70,10 @@ export class QueueRanks1764600000000 implements MigrationInterface {
     await db.query(`
       ALTER TABLE items DROP COLUMN priority, DROP COLUMN score, DROP COLUMN strategy, DROP COLUMN model_version,
                         DROP COLUMN predicted_class, DROP COLUMN predicted_probability`);
-    // Open items in import order: what the queue serves once the applied ranking is used up.
-    await db.query(`CREATE INDEX items_open_idx ON items (project_id, id) WHERE remaining_labels > 0`);
+    // (open items in import order, served once the ranking is used up, come from items_unlabelled_by_id_idx)
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP INDEX items_open_idx`);
     await db.query(`
       ALTER TABLE items ADD COLUMN priority double precision NOT NULL DEFAULT 0,
                         ADD COLUMN score double precision, ADD COLUMN strategy text,
