@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import cookieParser from 'cookie-parser';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +10,9 @@ import { isJsonRequest, isStreamedUpload } from './modules/items/upload-body';
 import type { ApiConfig } from './config/env';
 import { SESSION_COOKIE } from './modules/auth/secret-token';
 
+/** How long one request (an item import, in practice) may take to arrive. */
+const UPLOAD_REQUEST_TIMEOUT_MS = 60 * 60 * 1000;
+
 /** Builds the configured HTTP app; main.ts and the tests both start it this way. */
 export async function createApiApp(config: ApiConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -17,6 +20,9 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
     bodyParser: false,
   });
   useServiceLogger(app);
+  // A 1 GiB import streams in for minutes; Node's default cuts every request at 5. Slow headers are
+  // still cut at headersTimeout, and a stalled upload at this limit.
+  (app.getHttpServer() as Server).requestTimeout = UPLOAD_REQUEST_TIMEOUT_MS;
   // Behind a reverse proxy, the client's address (for sign-in rate limits) is in X-Forwarded-For.
   if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.use(cookieParser());

@@ -13,7 +13,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
@@ -68,9 +68,6 @@ async function runApiProcess(): Promise<void> {
       RUN_MIGRATIONS: 'false',
     }),
   );
-  // Node cuts a request still arriving after requestTimeout (5 min): on a loaded machine a million rows
-  // can take longer. The API sets no other value, so this is the one difference from production here.
-  (app.getHttpServer() as Server).requestTimeout = 0;
   await app.listen(0, '127.0.0.1');
   const send = (message: object) => process.send!(message);
 
