@@ -27,7 +27,9 @@ export function dataSourceOptions({
     migrationsTransactionMode: 'each',
     synchronize: false,
     applicationName,
-    extra: { max: poolSize, connectionTimeoutMillis: 5_000 },
+    // No JIT: every statement here is short or streamed, and compiling one cost more than it saved (0.4 s
+    // before the first byte of a million-item export, 0.65 s of a ranking's apply).
+    extra: { max: poolSize, connectionTimeoutMillis: 5_000, options: '-c jit=off' },
   };
 }
 

@@ -148,9 +148,8 @@ export class RankingRepository {
    */
   async countMoved(db: DataSource, rankingId: number, previousId: number | null): Promise<number> {
     return db.transaction(async (tx) => {
-      // One hash join over both partitions, not a million index probes; nothing here pays back a JIT.
+      // One hash join over both partitions, not a million index probes.
       await tx.query(`SET LOCAL enable_nestloop = off`);
-      await tx.query(`SET LOCAL jit = off`);
       await tx.query(`SET LOCAL work_mem = '256MB'`);
       const [moved] = (await tx.query(
         `SELECT count(*)::int AS n
