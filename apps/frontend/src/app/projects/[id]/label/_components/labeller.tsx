@@ -377,7 +377,8 @@ export function Labeller({ project }: { project: Project }) {
             <p className="why small" data-testid="why">
               {reason && reason.modelVersion !== null ? (
                 <>
-                  <strong>Why this item?</strong> Model v{reason.modelVersion} ranked it by {reason.strategy ?? 'score'}
+                  <strong>Why this item?</strong> Model v{reason.modelVersion} ranked it
+                  {reason.rank !== null ? ` #${reason.rank + 1}` : ''} by {reason.strategy ?? 'score'}
                   {reason.score !== null ? `, score ${reason.score.toFixed(3)}` : ''}.
                 </>
               ) : (
