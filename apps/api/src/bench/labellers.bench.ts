@@ -13,10 +13,17 @@
  * state: the bench labellers' labels, leases and grants are removed after each run and their items go back
  * into the ranking. The run also checks that no item was served to two labellers at once.
  *
+ * Labellers that never pause measure throughput; then the latency a person waits is bounded by
+ * labellers / throughput (Little's law: 64 non-stop labellers at 300 labels/s wait ~200 ms per request
+ * whatever the code). So each project and state also gets a "paced" run: 64 labellers who pause
+ * BENCH_LABELLER_THINK_MS (default 1000) after each label, as people do. Before each state's runs, 2 s of
+ * unrecorded labelling warm the new rows and the API's progress snapshot.
+ *
  * Knobs: BENCH_LABELLER_ITEMS (default 10000,1000000), BENCH_LABELLER_CONCURRENCY (1,16,64),
- * BENCH_LABELLER_SECONDS per API run and per pgbench run (default 8; the default matrix takes ~12 minutes
- * on the 2-core reference machine, most of it building the million-item project), BENCH_LABELLER_PROFILE=1
- * (the API process writes a --cpu-prof profile to /tmp). Throw-away database and RabbitMQ vhost. Writes
+ * BENCH_LABELLER_SECONDS per API run and per pgbench run (default 8; the default matrix then takes about
+ * 15 minutes on the 2-core reference machine, a third of it building the million-item project),
+ * BENCH_LABELLER_THINK_MS (0: no paced runs), BENCH_LABELLER_PROFILE=1 (the API process writes a --cpu-prof
+ * profile to the temp directory). Throw-away database and RabbitMQ vhost. Writes
  * bench/results/labellers.json and the "api:labellers" section of docs/benchmarks.md.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -54,6 +61,9 @@ const ROOT = join(__dirname, '../../../..');
 const SIZES = (knobs.BENCH_LABELLER_ITEMS ?? '10000,1000000').split(',').filter(Boolean).map(Number);
 const CONCURRENCY = (knobs.BENCH_LABELLER_CONCURRENCY ?? '1,16,64').split(',').map(Number);
 const SECONDS = Number(knobs.BENCH_LABELLER_SECONDS ?? '8');
+/** Pause between a submit and the next request in the extra run "as people label" (0: no such run). */
+const THINK_MS = Number(knobs.BENCH_LABELLER_THINK_MS ?? '1000');
+const WARM_UP_SECONDS = 2;
 const MAX_LABELLERS = Math.max(...CONCURRENCY);
 
 function percentiles(samples: number[]) {
@@ -67,6 +77,8 @@ interface Run {
   items: number;
   state: ProjectState;
   labellers: number;
+  /** Pause after each submit: 0 = labellers that never stop (throughput), else people-like pacing. */
+  thinkMs: number;
   seconds: number;
   labelsPerSecond: number;
   next: Percentiles;
@@ -77,8 +89,9 @@ interface Run {
   servedTwice: number;
   /** 5xx answers (retried). */
   serverErrors: number;
-  floor: { labelsPerSecond: number; latencyMs: number };
-  ratioToFloor: number;
+  /** pgbench with as many clients on the same project and state (runs without think time only). */
+  floor: { labelsPerSecond: number; latencyMs: number } | null;
+  ratioToFloor: number | null;
   loadAverage: number;
 }
 
@@ -149,12 +162,24 @@ async function main(): Promise<void> {
       ]);
       for (const state of ['fresh', 'half labelled'] as const) {
         if (state === 'half labelled') await labelFirstHalf(db, project);
-        for (const count of CONCURRENCY) {
+        // Not recorded: first reads of the new rows, the API's first progress count of the project.
+        await runLabellers(api.base, project.id, labellers, { seconds: WARM_UP_SECONDS, thinkMs: 0 });
+        await reset(
+          db,
+          project,
+          labellers.map((l) => l.id),
+        );
+        const paced = THINK_MS > 0 ? [{ count: MAX_LABELLERS, thinkMs: THINK_MS }] : [];
+        for (const { count, thinkMs } of [...CONCURRENCY.map((c) => ({ count: c, thinkMs: 0 })), ...paced]) {
           const cpuBefore = await api.cpuMs();
           const { labelled, ...measured } = await runLabellers(
             api.base,
             project.id,
             labellers.slice(0, count),
+            {
+              seconds: SECONDS,
+              thinkMs,
+            },
           );
           const apiCpuMs = (await api.cpuMs()) - cpuBefore;
           await reset(
@@ -162,22 +187,28 @@ async function main(): Promise<void> {
             project,
             labellers.map((l) => l.id),
           );
-          const { latencyMs } = runPgbench(database.url, scratch, project.id, count);
-          // Labels actually written (a claim that lost a race writes none; the API retries those).
-          const [{ written }] = await db.query(
-            `SELECT count(*)::int AS written FROM labels WHERE project_id = $1 AND client_request_id LIKE 'pgbench-%'`,
-            [project.id],
-          );
-          await reset(db, project, pgbenchIds);
-          const floor = { labelsPerSecond: round(written / SECONDS), latencyMs };
+          let floor: Run['floor'] = null;
+          if (thinkMs === 0) {
+            const { latencyMs } = runPgbench(database.url, scratch, project.id, count);
+            // Labels actually written (a claim that lost a race writes none; the API retries those).
+            const [{ written }] = await db.query(
+              `SELECT count(*)::int AS written FROM labels WHERE project_id = $1 AND client_request_id LIKE 'pgbench-%'`,
+              [project.id],
+            );
+            await reset(db, project, pgbenchIds);
+            floor = { labelsPerSecond: round(written / SECONDS), latencyMs };
+          }
           const run: Run = {
             items,
             state,
             labellers: count,
+            thinkMs,
             ...measured,
             apiCpuMsPerLabel: round(apiCpuMs / Math.max(1, labelled)),
             floor,
-            ratioToFloor: Number((measured.labelsPerSecond / floor.labelsPerSecond).toFixed(2)),
+            ratioToFloor: floor
+              ? Number((measured.labelsPerSecond / floor.labelsPerSecond).toFixed(2))
+              : null,
             loadAverage: loadAverage(),
           };
           runs.push(run);
@@ -306,7 +337,12 @@ async function reset(db: DataSource, project: BenchProject, labellerIds: string[
   await db.query(`VACUUM ANALYZE items, labels, leases, lease_grants, queue_ranks`);
 }
 
-async function runLabellers(base: string, projectId: string, labellers: { id: string; cookie: string }[]) {
+async function runLabellers(
+  base: string,
+  projectId: string,
+  labellers: { id: string; cookie: string }[],
+  { seconds: duration, thinkMs }: { seconds: number; thinkMs: number },
+) {
   const nextMs: number[] = [];
   const submitMs: number[] = [];
   const holder = new Map<number, string>();
@@ -334,11 +370,14 @@ async function runLabellers(base: string, projectId: string, labellers: { id: st
       }
     }
   };
-  const until = performance.now() + SECONDS * 1000;
+  const until = performance.now() + duration * 1000;
   const started = performance.now();
   await Promise.all(
     labellers.map(async (labeller, index) => {
       let n = 0;
+      // People do not start in step: spread the first requests, and each pause, around the think time.
+      const pause = () => new Promise((resolve) => setTimeout(resolve, thinkMs * (0.5 + Math.random())));
+      if (thinkMs > 0) await pause();
       while (performance.now() < until) {
         let t = performance.now();
         const next = await post(labeller.cookie, `/projects/${projectId}/next`);
@@ -355,6 +394,7 @@ async function runLabellers(base: string, projectId: string, labellers: { id: st
         });
         submitMs.push(performance.now() - t);
         labelled++;
+        if (thinkMs > 0) await pause();
       }
     }),
   );
@@ -453,29 +493,44 @@ async function runApiProcess(): Promise<void> {
   process.send!({ port: (app.getHttpServer().address() as AddressInfo).port });
 }
 
-/** This run's rows replace the same (items, state, labellers) rows of earlier runs; the others stay. */
+/** This run's rows replace the same (items, state, labellers, think time) rows of earlier runs; the others stay. */
 function writeResults(latest: Run[], minutes: number): void {
   const file = join(ROOT, 'bench/results/labellers.json');
-  const key = (r: Run) => `${r.items}/${r.state}/${r.labellers}`;
+  const key = (r: Run) => `${r.items}/${r.state}/${r.labellers}/${r.thinkMs}`;
   const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs: Run[] }).runs : [];
   const fresh = new Set(latest.map(key));
-  const runs = [
-    ...earlier.filter((r) => !fresh.has(key(r)) && r.apiCpuMsPerLabel !== undefined),
-    ...latest,
-  ].sort((a, b) => a.items - b.items || a.state.localeCompare(b.state) || a.labellers - b.labellers);
+  const runs = [...earlier.filter((r) => !fresh.has(key(r)) && r.thinkMs !== undefined), ...latest].sort(
+    (a, b) =>
+      a.items - b.items ||
+      a.state.localeCompare(b.state) ||
+      a.thinkMs - b.thinkMs ||
+      a.labellers - b.labellers,
+  );
   const sizes = runs.map((r) => r.items);
-  const at = (items: number, state: ProjectState, labellers: number) =>
-    runs.find((r) => r.items === items && r.state === state && r.labellers === labellers);
+  const at = (items: number, state: ProjectState, labellers: number, thinkMs: number) =>
+    runs.find(
+      (r) => r.items === items && r.state === state && r.labellers === labellers && r.thinkMs === thinkMs,
+    );
   const top = Math.max(...runs.map((r) => r.labellers));
-  const growth = CONCURRENCY.map((labellers) => {
-    const small = at(Math.min(...sizes), 'fresh', labellers);
-    const large = at(Math.max(...sizes), 'half labelled', labellers);
-    return { labellers, ratio: small && large ? Number((large.next.p95 / small.next.p95).toFixed(2)) : null };
+  const shapes = [...new Map(runs.map((r) => [`${r.labellers}/${r.thinkMs}`, r])).values()];
+  const growth = shapes.map(({ labellers, thinkMs }) => {
+    const small = at(Math.min(...sizes), 'fresh', labellers, thinkMs);
+    const large = at(Math.max(...sizes), 'half labelled', labellers, thinkMs);
+    return {
+      labellers,
+      thinkMs,
+      ratio: small && large ? Number((large.next.p95 / small.next.p95).toFixed(2)) : null,
+    };
   });
+  const nextP95At64 = (paced: boolean) =>
+    runs.filter((r) => r.labellers === top && r.thinkMs > 0 === paced).map((r) => r.next.p95);
   const targets = {
-    nextP95At64Under20ms: runs.filter((r) => r.labellers === top).every((r) => r.next.p95 < 20),
+    nextP95At64Under20ms: {
+      nonStop: nextP95At64(false).every((p95) => p95 < 20),
+      paced: nextP95At64(true).length > 0 ? nextP95At64(true).every((p95) => p95 < 20) : null,
+    },
     largeHalfOverSmallFreshNextP95: growth,
-    throughputAtLeastHalfOfFloor: runs.every((r) => r.ratioToFloor >= 0.5),
+    throughputAtLeastHalfOfFloor: runs.every((r) => r.ratioToFloor === null || r.ratioToFloor >= 0.5),
     noItemServedTwice: runs.every((r) => r.servedTwice === 0),
   };
   const results = {
@@ -485,31 +540,38 @@ function writeResults(latest: Run[], minutes: number): void {
     runs,
     targets,
   };
-  const growthText = growth.map((g) => `${g.ratio ?? '–'} at ${g.labellers}`).join(', ');
+  const who = (g: { labellers: number; thinkMs: number }) =>
+    `${g.labellers}${g.thinkMs > 0 ? ` paced (${g.thinkMs} ms)` : ''}`;
+  const growthText = growth.map((g) => `${g.ratio ?? '–'} at ${who(g)}`).join(', ');
+  const metText = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'not met');
   const markdown = [
     '## Simulated labellers against the API, and the SQL floor (issue 10)',
     '',
     `\`node apps/api/dist/bench/labellers.bench.js\` (${results.date.slice(0, 16)} UTC, ${SECONDS} s per run, ` +
       `${results.minutes} min in all). Each labeller loops POST /projects/:id/next then POST /items/:id/labels ` +
-      'over HTTP keep-alive against the API in its own process (on the same 2 cores) and PostgreSQL; the project ' +
-      'has a ranking in force; "half labelled" is the same project with its first half labelled and a new ranking. ' +
-      '"Floor" is pgbench running the same claim and submit statements (shared SQL text) with as many clients, ' +
-      "right after. API CPU is the API process's CPU time per label. Raw numbers: `bench/results/labellers.json`.",
+      'over HTTP keep-alive against the API in its own process (on the same 2 cores) and PostgreSQL, without a ' +
+      `pause (think 0: throughput) or, in the "paced" rows, ${THINK_MS} ms after each label as people do. The ` +
+      'project has a ranking in force; "half labelled" is the same project with its first half labelled and a new ' +
+      'ranking. "Floor" is pgbench running the same claim and submit SQL text with as many clients, right after ' +
+      "each non-stop run. API CPU is the API process's CPU time per label. Raw numbers: " +
+      '`bench/results/labellers.json`.',
     '',
-    '| items | state | labellers | labels/s | next p50 / p95 / p99 (ms) | submit p50 / p95 / p99 (ms) | API CPU ms/label | floor labels/s | ratio | served twice | 5xx | load avg |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| items | state | labellers | think (ms) | labels/s | next p50 / p95 / p99 (ms) | submit p50 / p95 / p99 (ms) | API CPU ms/label | floor labels/s | ratio | served twice | 5xx | load avg |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map(
       (r) =>
-        `| ${r.items.toLocaleString('en')} | ${r.state} | ${r.labellers} | ${r.labelsPerSecond} | ` +
+        `| ${r.items.toLocaleString('en')} | ${r.state} | ${r.labellers} | ${r.thinkMs} | ${r.labelsPerSecond} | ` +
         `${r.next.p50} / ${r.next.p95} / ${r.next.p99} | ${r.submit.p50} / ${r.submit.p95} / ${r.submit.p99} | ` +
-        `${r.apiCpuMsPerLabel} | ${r.floor.labelsPerSecond} | ${r.ratioToFloor} | ${r.servedTwice} | ${r.serverErrors} | ${r.loadAverage} |`,
+        `${r.apiCpuMsPerLabel} | ${r.floor?.labelsPerSecond ?? '–'} | ${r.ratioToFloor ?? '–'} | ${r.servedTwice} | ` +
+        `${r.serverErrors} | ${r.loadAverage} |`,
     ),
     '',
-    `Targets: next p95 < 20 ms at ${top} labellers: **${targets.nextP95At64Under20ms ? 'met' : 'not met'}**; ` +
-      `next p95 at the largest size half labelled / at the smallest fresh (≤ 1.2): **${growthText}** labellers; ` +
-      `throughput ≥ 50 % of the floor: **${targets.throughputAtLeastHalfOfFloor ? 'met' : 'not met'}**; ` +
-      `no item served to two labellers at once: **${targets.noItemServedTwice ? 'met' : 'NOT MET'}**. ` +
-      'The machine (2 cores) may be shared with other work: see the 1-minute load average per row.',
+    `Targets: next p95 < 20 ms at ${top} labellers: **${metText(targets.nextP95At64Under20ms.nonStop)}** non-stop, ` +
+      `**${metText(targets.nextP95At64Under20ms.paced)}** paced; next p95 at the largest size half labelled / at ` +
+      `the smallest fresh (≤ 1.2): **${growthText}**; throughput ≥ 50 % of the floor: ` +
+      `**${metText(targets.throughputAtLeastHalfOfFloor)}**; no item served to two labellers at once: ` +
+      `**${targets.noItemServedTwice ? 'met' : 'NOT MET'}**. The machine (2 cores) may be shared with other work: ` +
+      'see the 1-minute load average per row.',
   ].join('\n');
   writeBenchmarkResults({ name: 'labellers', results, section: { marker: 'api:labellers', markdown } });
 }

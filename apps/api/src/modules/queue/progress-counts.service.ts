@@ -12,8 +12,12 @@ export const EXACT_BELOW_ITEMS = 2_000;
 const REFRESH_COST_FACTOR = 20;
 const MIN_REFRESH_MS = 2_000;
 const MAX_REFRESH_MS = 30_000;
-/** Past its refresh time by more than this (a project idle on this instance), an answer waits for a count. */
-const STALE_GRACE_MS = 30_000;
+/**
+ * Past its refresh time by more than this (a project idle on this instance for a while), an answer waits
+ * for a count instead of serving the snapshot; within it, one answer gets the old numbers while the count
+ * runs (a million items: a second that 64 labellers' first answers would otherwise all wait).
+ */
+const STALE_GRACE_MS = 10 * 60_000;
 const MAX_PROJECTS = 1_000;
 const MAX_LABELLERS_PER_PROJECT = 1_000;
 
