@@ -20,8 +20,9 @@
  * unrecorded labelling warm the new rows and the API's progress snapshot.
  *
  * Knobs: BENCH_LABELLER_ITEMS (default 10000,1000000), BENCH_LABELLER_CONCURRENCY (1,16,64),
- * BENCH_LABELLER_SECONDS per API run and per pgbench run (default 8; the default matrix then takes about
- * 15 minutes on the 2-core reference machine, a third of it building the million-item project),
+ * BENCH_LABELLER_SECONDS per API run and per pgbench run (default 8: the default matrix then takes about
+ * 7 minutes on the 2-core reference machine, 3 of them building the million-item project and its states;
+ * each second more adds ~30 s),
  * BENCH_LABELLER_THINK_MS (0: no paced runs), BENCH_LABELLER_PROFILE=1 (the API process writes a --cpu-prof
  * profile to the temp directory). Throw-away database and RabbitMQ vhost. Writes
  * bench/results/labellers.json and the "api:labellers" section of docs/benchmarks.md.
@@ -215,7 +216,8 @@ async function main(): Promise<void> {
           console.log(JSON.stringify(run));
         }
       }
-      await db.query(`DELETE FROM projects WHERE id = $1`, [project.id]);
+      // The project stays until the database is dropped: deleting a million items cascades to labels by
+      // item_id, which only partial indexes cover, so it scans labels per item (it ran for over 10 minutes).
     }
     writeResults(runs, (performance.now() - started) / 60_000);
   } finally {
