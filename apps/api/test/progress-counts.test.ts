@@ -43,7 +43,13 @@ describe('progress counts of a large project', () => {
     );
 
     const first = await next(ann!, project.id);
-    expect(first.progress).toEqual({ total: items, fullyLabelled: 0, inProgress: 1, remaining: items - 1, mine: 0 });
+    expect(first.progress).toEqual({
+      total: items,
+      fullyLabelled: 0,
+      inProgress: 1,
+      remaining: items - 1,
+      mine: 0,
+    });
     expect((await label(ann!, project.id)).mine).toBe(1);
     expect((await label(ann!, project.id)).mine).toBe(2);
     expect((await label(bob!, project.id)).mine).toBe(1);
@@ -68,7 +74,9 @@ describe('progress counts of a large project', () => {
     expect((await next(user, project.id)).progress.inProgress).toBe(1);
     await api.app
       .get(DataSource)
-      .query(`UPDATE items SET remaining_labels = 0, label_count = 1 WHERE id = $1`, [project.itemIds.at(-1)]);
+      .query(`UPDATE items SET remaining_labels = 0, label_count = 1 WHERE id = $1`, [
+        project.itemIds.at(-1),
+      ]);
     expect((await next(user, project.id)).progress).toMatchObject({ fullyLabelled: 1, inProgress: 1 });
   });
 });

@@ -31,7 +31,10 @@ export class ProjectAccessService {
 
   /** Projects matching `condition` that the caller may see. */
   private visibleTo(user: AuthenticatedUser, condition: string, parameters: Record<string, unknown>) {
-    const query = this.db.getRepository(ProjectEntity).createQueryBuilder('project').where(condition, parameters);
+    const query = this.db
+      .getRepository(ProjectEntity)
+      .createQueryBuilder('project')
+      .where(condition, parameters);
     if (user.role !== 'admin') {
       query.andWhere(
         'EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = project.id AND m.user_id = :userId)',
