@@ -576,7 +576,7 @@ function writeResults(latest: Run[], minutes: number, loadAtStart: number): void
       `**${metText(targets.throughputAtLeastHalfOfFloor)}**; no item served to two labellers at once: ` +
       `**${targets.noItemServedTwice ? 'met' : 'NOT MET'}**. Load: the 1-minute load average was ` +
       `${loadAtStart} when the run began; the one per row, taken at its end, includes the bench's own processes ` +
-      '(64 pgbench clients and their backends alone push it to 5–10 on 2 cores).',
+      '(pgbench with 64 clients alone adds several points on 2 cores).',
   ].join('\n');
   writeBenchmarkResults({ name: 'labellers', results, section: { marker: 'api:labellers', markdown } });
 }
