@@ -5,13 +5,14 @@ import { QueueRepository, type ProjectCounts } from './queue.repository';
 /** Projects smaller than this are counted afresh for every answer (a millisecond or less). */
 export const EXACT_BELOW_ITEMS = 2_000;
 /**
- * A larger project's counts are reused and refreshed in the background once older than this many times
- * the last count took, within MIN/MAX_REFRESH_MS: counting a million items takes about a second, so it
- * costs at most ~5 % of one core, whatever the number of labellers.
+ * A larger project's counts are reused and refreshed in the background (on one core) once older than this
+ * many times the last count took, within MIN/MAX_REFRESH_MS: counting a million items takes about a second,
+ * so it costs at most ~2 % of one core whatever the number of labellers, and the requests that share the
+ * machine with that second are few.
  */
-const REFRESH_COST_FACTOR = 20;
+const REFRESH_COST_FACTOR = 50;
 const MIN_REFRESH_MS = 2_000;
-const MAX_REFRESH_MS = 30_000;
+const MAX_REFRESH_MS = 60_000;
 /**
  * Past its refresh time by more than this (a project idle on this instance for a while), an answer waits
  * for a count instead of serving the snapshot; within it, one answer gets the old numbers while the count
@@ -105,7 +106,7 @@ export class ProgressCountsService {
     if (labellerId && !snapshot.mine.has(labellerId)) labellers.push(labellerId);
     const started = Date.now();
     snapshot.changesDuringRefresh = new Map();
-    const refreshing = this.queue.countProgress(projectId, labellers).then(
+    const refreshing = this.queue.countProgress(projectId, labellers, { serial: true }).then(
       (counted) => {
         for (const [id, change] of snapshot.changesDuringRefresh) {
           const mine = counted.mine.get(id);

@@ -56,8 +56,24 @@ export class QueueRepository {
   async countProgress(
     projectId: string,
     labellerIds: readonly string[],
+    { serial = false } = {},
   ): Promise<{ project: ProjectCounts; mine: Map<string, number> }> {
-    const [row] = (await this.db.query(
+    if (serial) {
+      // A background count on one core: a parallel scan would take every core of a small machine at once.
+      return this.db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+        return this.countProgressWith(tx, projectId, labellerIds);
+      });
+    }
+    return this.countProgressWith(this.db.manager, projectId, labellerIds);
+  }
+
+  private async countProgressWith(
+    db: EntityManager,
+    projectId: string,
+    labellerIds: readonly string[],
+  ): Promise<{ project: ProjectCounts; mine: Map<string, number> }> {
+    const [row] = (await db.query(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
               count(*) FILTER (WHERE i.remaining_labels > 0 AND i.label_count > 0)::int AS started,
