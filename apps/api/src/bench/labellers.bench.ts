@@ -91,7 +91,7 @@ interface Run {
   /** 5xx answers (retried). */
   serverErrors: number;
   /** pgbench with as many clients on the same project and state (runs without think time only). */
-  floor: { labelsPerSecond: number; latencyMs: number } | null;
+  floor: { labelsPerSecond: number; latencyMs: number; claimsWithoutItem: number } | null;
   ratioToFloor: number | null;
   loadAverage: number;
 }
@@ -191,14 +191,19 @@ async function main(): Promise<void> {
           );
           let floor: Run['floor'] = null;
           if (thinkMs === 0) {
-            const { latencyMs } = runPgbench(database.url, scratch, project.id, count);
+            const { latencyMs, transactions } = runPgbench(database.url, scratch, project.id, count);
             // Labels actually written (a claim that lost a race writes none; the API retries those).
             const [{ written }] = await db.query(
               `SELECT count(*)::int AS written FROM labels WHERE project_id = $1 AND client_request_id LIKE 'pgbench-%'`,
               [project.id],
             );
             await reset(db, project, pgbenchIds);
-            floor = { labelsPerSecond: round(written / SECONDS), latencyMs };
+            // (a transaction whose claim lost a race to a lease committed after its snapshot labels nothing)
+            floor = {
+              labelsPerSecond: round(written / SECONDS),
+              latencyMs,
+              claimsWithoutItem: transactions - written,
+            };
           }
           const run: Run = {
             items,
@@ -437,7 +442,7 @@ function runPgbench(databaseUrl: string, scratch: string, projectId: string, cli
   const transactions = /number of transactions actually processed: (\d+)/.exec(output)?.[1];
   const latency = /latency average = ([\d.]+) ms/.exec(output)?.[1];
   if (!transactions) throw new Error(`pgbench processed nothing:\n${output}`);
-  return { latencyMs: round(Number(latency ?? NaN)) };
+  return { latencyMs: round(Number(latency ?? NaN)), transactions: Number(transactions) };
 }
 
 /** The API in a child process, and the two questions the bench asks it. */
