@@ -87,3 +87,19 @@ export const QUEUE_REASON_JOIN = `
 export const QUEUE_REASON_COLUMNS = `
   r.rank, r.score, CASE WHEN r.item_id IS NOT NULL THEN qs.applied_strategy END AS strategy,
   CASE WHEN r.item_id IS NOT NULL THEN qs.applied_model_version END AS "modelVersion"`;
+
+/** What a claim or a lease answers, over `chosen`-like `c` (lease id, item id, expiry) and item `i`. */
+export const LEASED_ITEM_COLUMNS = `
+  c.id AS "leaseId", c.expires_at AS "expiresAt", i.id AS "itemId", i.external_id AS "externalId",
+  i.payload, ${QUEUE_REASON_COLUMNS}`;
+
+/**
+ * The whole claim: one row, with the leased item (all null when there is none for this labeller) and how
+ * many candidates the claim found (0 with no lease: nothing to take, or every candidate locked).
+ */
+export const CLAIM_NEXT_SQL = `${CLAIM_NEXT_CTES}
+  SELECT ${LEASED_ITEM_COLUMNS}, (SELECT count(*) FROM candidate)::int AS candidates
+    FROM (SELECT 1) AS one
+    LEFT JOIN chosen c ON true
+    LEFT JOIN items i ON i.id = c.item_id
+    ${QUEUE_REASON_JOIN}`;

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AcquisitionStrategy, ItemPayload } from '@foreman/contracts';
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import {
   AVAILABLE_TO_LABELLER,
-  CLAIM_NEXT_CTES,
-  QUEUE_REASON_COLUMNS,
+  CLAIM_NEXT_SQL,
+  LEASED_ITEM_COLUMNS,
   QUEUE_REASON_JOIN,
 } from '@foreman/database';
 
@@ -23,10 +25,6 @@ export interface LeasedItem {
   modelVersion: number | null;
 }
 
-const LEASED_ITEM_COLUMNS = `
-  c.id AS "leaseId", c.expires_at AS "expiresAt", i.id AS "itemId", i.external_id AS "externalId",
-  i.payload, ${QUEUE_REASON_COLUMNS}`;
-
 /** How often a claim is retried when the item it locked was leased by a transaction it could not yet see. */
 const CLAIM_ATTEMPTS = 10;
 /** How long a claim waits for item rows another transaction holds locked (a quota repair, say). */
@@ -37,6 +35,11 @@ const LOCKED_QUEUE_POLL_MS = 50;
 @Injectable()
 export class LeaseRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** TypeORM's own pg pool: TypeORM cannot name a statement, pg can. */
+  private pool(): Pool {
+    return (this.db.driver as PostgresDriver).master as Pool;
+  }
 
   /**
    * The caller's live lease in the project if they hold one, else the next item of the queue leased to
@@ -49,15 +52,13 @@ export class LeaseRepository {
     waitedForLocksMs = 0,
   ): Promise<LeasedItem | null> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const [row] = (await this.db.query(
-        `${CLAIM_NEXT_CTES}
-         SELECT ${LEASED_ITEM_COLUMNS}, (SELECT count(*) FROM candidate)::int AS candidates
-           FROM (SELECT 1) AS one
-           LEFT JOIN chosen c ON true
-           LEFT JOIN items i ON i.id = c.item_id
-           ${QUEUE_REASON_JOIN}`,
-        [projectId, labellerId, leaseSeconds],
-      )) as (LeasedItem & { candidates: number })[];
+      // A named statement: planned once per connection, not on every claim (planning cost twice the run).
+      const { rows } = await this.pool().query<LeasedItem & { candidates: number }>({
+        name: 'claim-next',
+        text: CLAIM_NEXT_SQL,
+        values: [projectId, labellerId, leaseSeconds],
+      });
+      const [row] = rows;
       if (row?.leaseId != null) return withoutCandidates(row);
       // Nothing to claim, or the one item found was leased by a claim committed after this statement began.
       if (!row?.candidates) {
