@@ -16,6 +16,7 @@ import * as amqp from 'amqplib';
 import { DataSource } from 'typeorm';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EVENTS_EXCHANGE } from '@foreman/contracts';
+import { createQueueRanks, switchQueueToRanking } from '@foreman/database';
 import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
 import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
@@ -295,16 +296,37 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
     }
   },
 
-  /** PostgreSQL restarted under load: the API reconnects by itself; nothing acknowledged is lost. */
+  /**
+   * PostgreSQL crashes under load (an immediate stop: no shutdown checkpoint, crash recovery on start):
+   * the API reconnects by itself; nothing acknowledged is lost; the queue, whose ranking (unlogged)
+   * recovery empties, goes on serving every open item.
+   */
   async postgres() {
     const { env, projectId, users } = await setUp(5_000, 4);
     try {
+      // A ranking in force before the crash: the items, last imported first.
+      await env.app.get(DataSource).transaction(async (tx) => {
+        const [{ id }] = (await tx.query(
+          `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, 1, 'margin') RETURNING id`,
+          [projectId],
+        )) as [{ id: number }];
+        const itemsRanked = await createQueueRanks(
+          tx,
+          { id, projectId },
+          {
+            sql: `SELECT id, (row_number() OVER (ORDER BY id DESC) - 1)::int, 0.5, NULL, NULL
+                    FROM items WHERE project_id = $1`,
+            params: [projectId],
+          },
+        );
+        await switchQueueToRanking(tx, projectId, { id, modelVersion: 1, strategy: 'margin', itemsRanked });
+      });
       let stop = false;
       const run = runLabellers(env, projectId, users, () => stop);
       await sleep(5_000);
       const restartedAt = Date.now();
       try {
-        execFileSync('pg_ctlcluster', ['15', 'main', 'restart', '-m', 'fast'], { stdio: 'ignore' });
+        execFileSync('pg_ctlcluster', ['15', 'main', 'stop', '-m', 'immediate'], { stdio: 'ignore' });
       } finally {
         ensurePostgresRunning();
       }
@@ -325,7 +347,10 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
         labels.lost === 0 && labels.itemsLabelledTwice === 0 && labels.unacknowledged === 0,
         JSON.stringify(labels),
       );
-      return { labellers: 4, recoveredMs, ...run.stats(), ...labels };
+      const [ranked] = (await env.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS rows FROM queue_ranks`)) as [{ rows: number }];
+      return { labellers: 4, recoveredMs, ...run.stats(), ...labels, rankedRowsAfterRecovery: ranked.rows };
     } finally {
       await tearDown(env);
     }
