@@ -549,6 +549,13 @@ function writeResults(latest: Run[], minutes: number, loadAtStart: number): void
     runs,
     targets,
   };
+  // (rows of earlier runs may have another duration: each size's own, from its rows)
+  const durations = [...new Set(sizes)]
+    .map((size) => {
+      const row = runs.find((r) => r.items === size && r.thinkMs === 0);
+      return `${Math.round(row?.seconds ?? SECONDS)} s at ${size.toLocaleString('en')} items`;
+    })
+    .join(', ');
   const who = (g: { labellers: number; thinkMs: number }) =>
     `${g.labellers}${g.thinkMs > 0 ? ` paced (${g.thinkMs} ms)` : ''}`;
   const growthText = growth.map((g) => `${g.ratio ?? '–'} at ${who(g)}`).join(', ');
@@ -556,8 +563,8 @@ function writeResults(latest: Run[], minutes: number, loadAtStart: number): void
   const markdown = [
     '## Simulated labellers against the API, and the SQL floor (issue 10)',
     '',
-    `\`node apps/api/dist/bench/labellers.bench.js\` (${results.date.slice(0, 16)} UTC, ${SECONDS} s per run, ` +
-      `${results.minutes} min in all). Each labeller loops POST /projects/:id/next then POST /items/:id/labels ` +
+    `\`node apps/api/dist/bench/labellers.bench.js\` (${results.date.slice(0, 16)} UTC, runs of ${durations}, ` +
+      `the last invocation ${results.minutes} min). Each labeller loops POST /projects/:id/next then POST /items/:id/labels ` +
       'over HTTP keep-alive against the API in its own process (on the same 2 cores) and PostgreSQL, without a ' +
       `pause (think 0: throughput) or, in the "paced" rows, ${THINK_MS} ms after each label as people do. The ` +
       'project has a ranking in force; "half labelled" is the same project with its first half labelled and a new ' +
