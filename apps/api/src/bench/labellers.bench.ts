@@ -21,7 +21,7 @@
  *
  * Knobs: BENCH_LABELLER_ITEMS (default 10000,1000000), BENCH_LABELLER_CONCURRENCY (1,16,64),
  * BENCH_LABELLER_SECONDS per API run and per pgbench run (default 8: the default matrix then takes about
- * 7 minutes on the 2-core reference machine, 3 of them building the million-item project and its states;
+ * 5 minutes on the 2-core reference machine, half of it building the million-item project and its states;
  * each second more adds ~30 s),
  * BENCH_LABELLER_THINK_MS (0: no paced runs), BENCH_LABELLER_PROFILE=1 (the API process writes a --cpu-prof
  * profile to the temp directory). Throw-away database and RabbitMQ vhost. Writes
