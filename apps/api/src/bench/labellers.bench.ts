@@ -117,20 +117,27 @@ const PGBENCH_EVENT = (projectId: string) =>
       labellerId: pgbenchLabeller(0),
       value: ['a'],
     }),
-  ).replaceAll("'", "''");
+    null,
+    1, // (a space after each key's colon, and the time's colons escaped: pgbench reads ":name" as a variable)
+  )
+    .replace(/"occurredAt": "([^"]*)"/, (_, at: string) => `"occurredAt": "${at.replaceAll(':', '\\u003a')}"`)
+    .replaceAll("'", "''");
+
+/** The project as pgbench's prepared statements take it (each `:name` becomes a parameter of its own). */
+const PGBENCH_PROJECT = '(:project)::uuid';
 
 const pgbenchScript = (
   projectId: string,
-) => `${forPgbench(CLAIM_NEXT_CTES, ["':project'::uuid", PGBENCH_LABELLER, '600'])}
+) => `${forPgbench(CLAIM_NEXT_CTES, [PGBENCH_PROJECT, PGBENCH_LABELLER, '600'])}
 SELECT coalesce(c.item_id, 0) AS item, c.id AS lease, i.payload, ${QUEUE_REASON_COLUMNS},
        (SELECT count(*) FROM candidate)::int AS candidates
   FROM (SELECT 1) AS one LEFT JOIN chosen c ON true LEFT JOIN items i ON i.id = c.item_id ${QUEUE_REASON_JOIN} \\gset
 \\if :item > 0
 ${forPgbench(SUBMIT_LABEL_SQL, [
-  ':item',
+  '(:item)::int',
   PGBENCH_LABELLER,
-  "':project'::uuid",
-  "'{a}'",
+  PGBENCH_PROJECT,
+  "'{a}'::text[]",
   "'pgbench-' || gen_random_uuid()",
   'gen_random_uuid()',
   `'${EVENT_TYPES.labelSubmitted}'`,
@@ -425,6 +432,9 @@ function runPgbench(databaseUrl: string, scratch: string, projectId: string, cli
     'pgbench',
     [
       '-n',
+      // Prepared, as the API's claim is (a named statement): the floor does not pay planning either.
+      '-M',
+      'prepared',
       '-c',
       String(clients),
       '-j',
