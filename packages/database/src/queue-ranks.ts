@@ -12,17 +12,12 @@
  * Nothing a labeller did is in these tables.
  */
 
+import { uniqueViolation } from './pg-errors';
+
 /** Anything that runs SQL: a TypeORM QueryRunner, EntityManager or DataSource. */
 interface SqlRunner {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
-
-interface PgError {
-  code?: string;
-  detail?: string;
-}
-
-const UNIQUE_VIOLATION = '23505';
 
 /** The partition holding ranking `rankingId`'s rows. */
 export function queueRanksTable(rankingId: number): string {
@@ -69,8 +64,7 @@ export async function createQueueRanks(
   await db
     .query(`CREATE UNIQUE INDEX ${table}_item_key ON ${table} (item_id, ranking_id)`)
     .catch((error: unknown) => {
-      const { code, detail } = (error as { driverError?: PgError }).driverError ?? (error as PgError);
-      const item = code === UNIQUE_VIOLATION ? /=\((\d+),/.exec(detail ?? '')?.[1] : undefined;
+      const item = /=\((\d+),/.exec(uniqueViolation(error)?.detail ?? '')?.[1];
       throw item ? new Error(`the ranking names item ${item} more than once`) : error;
     });
   await db.query(`CREATE INDEX ${table}_order_idx ON ${table} (ranking_id, rank, item_id)`);

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ItemPayload } from '@foreman/contracts';
-import { QUEUE_REASON_JOIN } from '@foreman/database';
+import { QUEUE_REASON_JOIN, pgPool } from '@foreman/database';
 
 export interface ExportSourceRow {
   itemId: number;
@@ -31,7 +29,7 @@ export class ExportRepository {
    * ends or is destroyed.
    */
   async streamItems(projectId: string): Promise<Readable> {
-    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const pool = pgPool(this.db);
     const client = await pool.connect();
     const rows = client.query(
       new QueryStream(

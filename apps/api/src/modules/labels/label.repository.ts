@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DomainEvent } from '@foreman/contracts';
+import { queryNamed } from '@foreman/database';
 import { LOCK_ITEM_STATE_SQL, type ItemQueueState } from '../queue/queue.repository';
 
 export interface LabelRow {
@@ -113,7 +114,9 @@ export class LabelRepository {
     },
     event: DomainEvent,
   ): Promise<SubmitOutcome | null> {
-    const [row] = (await this.db.query(SUBMIT_LABEL_SQL, [
+    const [row] = await queryNamed<
+      ItemQueueState & { label: (Omit<LabelRow, 'createdAt'> & { createdAt: string }) | null }
+    >(this.db, 'submit-label', SUBMIT_LABEL_SQL, [
       label.itemId,
       label.labellerId,
       label.projectId,
@@ -122,7 +125,7 @@ export class LabelRepository {
       event.id,
       event.type,
       JSON.stringify(event),
-    ])) as (ItemQueueState & { label: (Omit<LabelRow, 'createdAt'> & { createdAt: string }) | null })[];
+    ]);
     if (!row) return null;
     const { label: written, ...state } = row;
     return {

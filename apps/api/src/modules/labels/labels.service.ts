@@ -9,7 +9,7 @@ import {
   type SubmitLabelRequest,
   type SubmitLabelResponse,
 } from '@foreman/contracts';
-import type { ProjectEntity } from '@foreman/database';
+import { uniqueViolation, type ProjectEntity } from '@foreman/database';
 import { currentCorrelationId } from '@foreman/observability';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { OutboxRelay } from '../outbox/outbox.relay';
@@ -76,7 +76,7 @@ export class LabelsService {
     } catch (error) {
       // A retry (or a concurrent duplicate) of an earlier request lands here, as a conflict with the
       // label that request created or as a duplicate client request id: answer that label.
-      const constraint = uniqueViolation(error);
+      const constraint = uniqueViolation(error)?.constraint;
       if (constraint === SAME_CLIENT_REQUEST || error instanceof ConflictException) {
         const first = await this.labels.findByClientRequestId(user.id, request.clientRequestId);
         if (first) return this.replay(first, itemId, request.clientRequestId);
@@ -206,10 +206,4 @@ export function toLabel(row: LabelRow): Label {
 function notFoundAsNull(error: unknown): null {
   if (error instanceof NotFoundException) return null;
   throw error;
-}
-
-/** The constraint a PostgreSQL unique violation (23505) names, if that is what the error is. */
-function uniqueViolation(error: unknown): string | undefined {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
-  return driverError?.code === '23505' ? driverError.constraint : undefined;
 }

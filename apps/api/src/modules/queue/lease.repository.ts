@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AcquisitionStrategy, ItemPayload } from '@foreman/contracts';
-import type { Pool } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import {
   AVAILABLE_TO_LABELLER,
   CLAIM_NEXT_SQL,
   LEASED_ITEM_COLUMNS,
   QUEUE_REASON_JOIN,
+  queryNamed,
 } from '@foreman/database';
 
 /** An item leased to a labeller, with what the queue knows about why it came next. */
@@ -36,11 +35,6 @@ const LOCKED_QUEUE_POLL_MS = 50;
 export class LeaseRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** TypeORM's own pg pool: TypeORM cannot name a statement, pg can. */
-  private pool(): Pool {
-    return (this.db.driver as PostgresDriver).master as Pool;
-  }
-
   /**
    * The caller's live lease in the project if they hold one, else the next item of the queue leased to
    * them, in one statement (CLAIM_NEXT_CTES says which). Null when nothing is left for them.
@@ -52,13 +46,12 @@ export class LeaseRepository {
     waitedForLocksMs = 0,
   ): Promise<LeasedItem | null> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      // A named statement: planned once per connection, not on every claim (planning cost twice the run).
-      const { rows } = await this.pool().query<LeasedItem & { candidates: number }>({
-        name: 'claim-next',
-        text: CLAIM_NEXT_SQL,
-        values: [projectId, labellerId, leaseSeconds],
-      });
-      const [row] = rows;
+      const [row] = await queryNamed<LeasedItem & { candidates: number }>(
+        this.db,
+        'claim-next',
+        CLAIM_NEXT_SQL,
+        [projectId, labellerId, leaseSeconds],
+      );
       if (row?.leaseId != null) return withoutCandidates(row);
       // Nothing to claim, or the one item found was leased by a claim committed after this statement began.
       if (!row?.candidates) {
