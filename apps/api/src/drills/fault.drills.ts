@@ -314,7 +314,7 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
           tx,
           { id, projectId },
           {
-            sql: `SELECT id, (row_number() OVER (ORDER BY id DESC) - 1)::int, 0.5, NULL, NULL
+            sql: `SELECT id, (row_number() OVER (ORDER BY id DESC) - 1)::int, 0.5, NULL::text, NULL::float8
                     FROM items WHERE project_id = $1`,
             params: [projectId],
           },
