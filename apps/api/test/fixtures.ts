@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Role } from '@foreman/contracts';
-import { createQueueRanks, switchQueueToRanking } from '@foreman/database';
+import { applyQueueRanking } from '@foreman/database';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../src/modules/auth/secret-token';
 import type { TestApi } from './test-app';
 
@@ -101,14 +101,10 @@ export async function applyRanking(
   ranking: { modelVersion: number; strategy: string; ranked: RankedItem[] },
 ): Promise<void> {
   const { modelVersion, strategy, ranked } = ranking;
-  await api.app.get(DataSource).transaction(async (tx) => {
-    const [{ id }] = (await tx.query(
-      `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, $2, $3) RETURNING id`,
-      [projectId, modelVersion, strategy],
-    )) as [{ id: number }];
-    const itemsRanked = await createQueueRanks(
+  await api.app.get(DataSource).transaction((tx) =>
+    applyQueueRanking(
       tx,
-      { id, projectId },
+      { projectId, modelVersion, strategy },
       {
         sql: `SELECT u.item_id, u.rank - 1, u.score, u.predicted_class, u.predicted_probability
                 FROM unnest($1::integer[], $2::double precision[], $3::text[], $4::double precision[])
@@ -120,9 +116,8 @@ export async function applyRanking(
           ranked.map((item) => item.predictedProbability ?? null),
         ],
       },
-    );
-    await switchQueueToRanking(tx, projectId, { id, modelVersion, strategy, itemsRanked });
-  });
+    ),
+  );
 }
 
 /** An empty project written straight to the database; vector projects default to shape [2]. */

@@ -25,29 +25,61 @@ export function queueRanksTable(rankingId: number): string {
   return `queue_ranks_${rankingId}`;
 }
 
+export interface AppliedQueueRanking {
+  rankingId: number;
+  /** Open items the ranking placed. */
+  itemsRanked: number;
+}
+
 /**
- * Writes a ranking of project `projectId` into its own partition and attaches it, in the caller's
- * transaction, so nothing of it is visible before the commit. `rows` is a SELECT of (item_id, rank,
- * score, predicted_class, predicted_probability); only the project's open items are kept, so items
- * labelled since the model scored them never come back. Fails if it names an item twice.
- * Returns how many items it ranked.
+ * Puts a ranking of project `projectId` in force, in the caller's transaction (nothing of it is visible
+ * before the commit): records it in queue_rankings, writes its rows into a partition of their own,
+ * attaches that and points the project's queue at it. `rows` is a SELECT of (item_id, rank, score,
+ * predicted_class, predicted_probability); only the project's open items are kept, so items labelled
+ * since the model scored them never come back. Fails if it names an item twice.
  */
-export async function createQueueRanks(
+export async function applyQueueRanking(
   db: SqlRunner,
-  ranking: { id: number; projectId: string },
+  ranking: { projectId: string; modelVersion: number; strategy: string },
+  rows: { sql: string; params: unknown[] },
+): Promise<AppliedQueueRanking> {
+  const [written] = (await db.query(
+    `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, $2, $3) RETURNING id`,
+    [ranking.projectId, ranking.modelVersion, ranking.strategy],
+  )) as { id: number }[];
+  const rankingId = written!.id;
+  const itemsRanked = await writePartition(db, rankingId, ranking.projectId, rows);
+  await db.query(
+    `INSERT INTO project_queue_state (project_id, applied_model_version, applied_strategy, applied_ranking_id,
+                                      applied_at, items_ranked)
+     VALUES ($1, $2, $3, $4, now(), $5)
+     ON CONFLICT (project_id) DO UPDATE
+       SET applied_model_version = EXCLUDED.applied_model_version, applied_strategy = EXCLUDED.applied_strategy,
+           applied_ranking_id = EXCLUDED.applied_ranking_id, applied_at = EXCLUDED.applied_at,
+           items_ranked = EXCLUDED.items_ranked`,
+    [ranking.projectId, ranking.modelVersion, ranking.strategy, rankingId, itemsRanked],
+  );
+  return { rankingId, itemsRanked };
+}
+
+/** Ranking `rankingId`'s rows, kept to the project's open items, as an attached partition; how many. */
+async function writePartition(
+  db: SqlRunner,
+  rankingId: number,
+  projectId: string,
   rows: { sql: string; params: unknown[] },
 ): Promise<number> {
-  const table = queueRanksTable(ranking.id);
+  const table = queueRanksTable(rankingId);
   // One core, whatever the statement: the other is the labellers'.
   await db.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
   await db.query(`SET LOCAL max_parallel_maintenance_workers = 0`);
   await db.query(
     `CREATE UNLOGGED TABLE ${table} (LIKE queue_ranks INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-                            CHECK (ranking_id = ${ranking.id}))`,
+                            CHECK (ranking_id = ${rankingId}))`,
   );
   await db.query(
     `INSERT INTO ${table} (ranking_id, item_id, rank, score, predicted_class, predicted_probability)
-     SELECT ${ranking.id}, source.* FROM (${rows.sql}) AS source`,
+     SELECT ${rankingId}, source.* FROM (${rows.sql}) AS source`,
     rows.params,
   );
   // Analysed first, so the anti-join below hashes the open items instead of probing them row by row.
@@ -56,7 +88,7 @@ export async function createQueueRanks(
     `DELETE FROM ${table} r
       WHERE NOT EXISTS (SELECT 1 FROM items i
                          WHERE i.id = r.item_id AND i.project_id = $1 AND i.remaining_labels > 0)`,
-    [ranking.projectId],
+    [projectId],
   );
   // Big sorts, in memory.
   await db.query(`SET LOCAL maintenance_work_mem = '256MB'`);
@@ -69,27 +101,9 @@ export async function createQueueRanks(
     });
   await db.query(`CREATE INDEX ${table}_order_idx ON ${table} (ranking_id, rank, item_id)`);
   // (the CHECK above spares the attach a scan proving every row belongs)
-  await db.query(`ALTER TABLE queue_ranks ATTACH PARTITION ${table} FOR VALUES IN (${ranking.id})`);
+  await db.query(`ALTER TABLE queue_ranks ATTACH PARTITION ${table} FOR VALUES IN (${rankingId})`);
   const [count] = (await db.query(`SELECT count(*)::int AS ranked FROM ${table}`)) as { ranked: number }[];
   return count!.ranked;
-}
-
-/** Points the project's queue at a ranking written by `createQueueRanks` (in the same transaction). */
-export async function switchQueueToRanking(
-  db: SqlRunner,
-  projectId: string,
-  ranking: { id: number; modelVersion: number; strategy: string; itemsRanked: number },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO project_queue_state (project_id, applied_model_version, applied_strategy, applied_ranking_id,
-                                      applied_at, items_ranked)
-     VALUES ($1, $2, $3, $4, now(), $5)
-     ON CONFLICT (project_id) DO UPDATE
-       SET applied_model_version = EXCLUDED.applied_model_version, applied_strategy = EXCLUDED.applied_strategy,
-           applied_ranking_id = EXCLUDED.applied_ranking_id, applied_at = EXCLUDED.applied_at,
-           items_ranked = EXCLUDED.items_ranked`,
-    [projectId, ranking.modelVersion, ranking.strategy, ranking.id, ranking.itemsRanked],
-  );
 }
 
 /**

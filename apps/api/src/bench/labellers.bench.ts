@@ -43,9 +43,8 @@ import {
   CLAIM_NEXT_CTES,
   QUEUE_REASON_COLUMNS,
   QUEUE_REASON_JOIN,
-  createQueueRanks,
+  applyQueueRanking,
   dropQueueRanks,
-  switchQueueToRanking,
 } from '@foreman/database';
 import { EVENT_TYPES, buildEvent } from '@foreman/contracts';
 import { createTestDatabase } from '@foreman/database/testing';
@@ -287,23 +286,17 @@ async function createProject(db: DataSource, items: number): Promise<BenchProjec
 /** What the scheduler does after a training: the project's open items ranked in a partition of their own. */
 async function applyRanking(db: DataSource, project: BenchProject, modelVersion: number): Promise<number> {
   const previous = project.rankingId;
-  const rankingId = await db.transaction(async (tx) => {
-    const [{ id }] = (await tx.query(
-      `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, $2, 'entropy') RETURNING id`,
-      [project.id, modelVersion],
-    )) as [{ id: number }];
-    const itemsRanked = await createQueueRanks(
+  const { rankingId } = await db.transaction((tx) =>
+    applyQueueRanking(
       tx,
-      { id, projectId: project.id },
+      { projectId: project.id, modelVersion, strategy: 'entropy' },
       {
         sql: `SELECT i.id, ${RANK_OF('i.id')}, 0.5, NULL::text, NULL::double precision
                 FROM items i WHERE i.project_id = $1 AND i.remaining_labels > 0`,
         params: [project.id],
       },
-    );
-    await switchQueueToRanking(tx, project.id, { id, modelVersion, strategy: 'entropy', itemsRanked });
-    return id;
-  });
+    ),
+  );
   if (previous) await dropQueueRanks(db, previous);
   return rankingId;
 }

@@ -16,7 +16,7 @@ import * as amqp from 'amqplib';
 import { DataSource } from 'typeorm';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EVENTS_EXCHANGE } from '@foreman/contracts';
-import { createQueueRanks, switchQueueToRanking } from '@foreman/database';
+import { applyQueueRanking } from '@foreman/database';
 import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
 import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
@@ -305,22 +305,17 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
     const { env, projectId, users } = await setUp(5_000, 4);
     try {
       // A ranking in force before the crash: the items, last imported first.
-      await env.app.get(DataSource).transaction(async (tx) => {
-        const [{ id }] = (await tx.query(
-          `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, 1, 'margin') RETURNING id`,
-          [projectId],
-        )) as [{ id: number }];
-        const itemsRanked = await createQueueRanks(
+      await env.app.get(DataSource).transaction((tx) =>
+        applyQueueRanking(
           tx,
-          { id, projectId },
+          { projectId, modelVersion: 1, strategy: 'margin' },
           {
             sql: `SELECT id, (row_number() OVER (ORDER BY id DESC) - 1)::int, 0.5, NULL::text, NULL::float8
                     FROM items WHERE project_id = $1`,
             params: [projectId],
           },
-        );
-        await switchQueueToRanking(tx, projectId, { id, modelVersion: 1, strategy: 'margin', itemsRanked });
-      });
+        ),
+      );
       let stop = false;
       const run = runLabellers(env, projectId, users, () => stop);
       await sleep(5_000);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { createQueueRanks, dropQueueRanks } from '@foreman/database';
+import { applyQueueRanking, dropQueueRanks, type AppliedQueueRanking } from '@foreman/database';
 
 /** Advisory-lock namespace of the scheduler's per-project locks (the second key is the project's hash). */
 export const PROJECT_LOCK_NAMESPACE = 7_201_944;
@@ -31,12 +31,6 @@ export interface StagedChunks {
   received: number;
   /** Every chunkCount the staged chunks of this version declare (more than one means they disagree). */
   chunkCounts: number[];
-}
-
-export interface AppliedRanking {
-  rankingId: number;
-  /** Open items the ranking placed. */
-  itemsRanked: number;
 }
 
 /** The scheduler's SQL for staging ranking chunks and applying complete rankings set-based. */
@@ -107,24 +101,18 @@ export class RankingRepository {
   }
 
   /**
-   * Writes a complete, staged ranking as a queue_ranks partition of its own, inside the caller's
-   * transaction, in a fixed number of set-based statements whatever its size (see createQueueRanks).
-   * Claims keep following the previous ranking, and never wait on this one, until the caller switches
-   * the project over (switchQueueToRanking) in the same commit.
+   * Puts a complete, staged ranking in force, inside the caller's transaction, in a fixed number of
+   * set-based statements whatever its size (see applyQueueRanking): claims follow the previous ranking,
+   * and never wait on this one, until the commit.
    */
   async applyStaged(
     tx: EntityManager,
     projectId: string,
     ranking: { modelVersion: number; strategy: string },
-  ): Promise<AppliedRanking> {
-    const [written] = (await tx.query(
-      `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, $2, $3) RETURNING id`,
-      [projectId, ranking.modelVersion, ranking.strategy],
-    )) as { id: number }[];
-    const id = written!.id;
-    const itemsRanked = await createQueueRanks(
+  ): Promise<AppliedQueueRanking> {
+    const applied = await applyQueueRanking(
       tx,
-      { id, projectId },
+      { projectId, ...ranking },
       {
         sql: `SELECT u.item_id, u.rank, u.score, u.predicted_class, u.predicted_probability
                 FROM ranking_chunks c
@@ -134,12 +122,11 @@ export class RankingRepository {
         params: [projectId, ranking.modelVersion],
       },
     );
-
     await tx.query(`DELETE FROM ranking_chunks WHERE project_id = $1 AND model_version <= $2`, [
       projectId,
       ranking.modelVersion,
     ]);
-    return { rankingId: id, itemsRanked };
+    return applied;
   }
 
   /**

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EVENT_TYPES, buildEvent, type RankingComputedEvent } from '@foreman/contracts';
-import { switchQueueToRanking } from '@foreman/database';
 import { EVENT_PUBLISHER, type EventPublisher } from '@foreman/messaging';
 import { schedulerMetrics } from '../metrics/scheduler.metrics';
 import { RankingRepository, type RankingChunk } from './ranking.repository';
@@ -84,7 +83,6 @@ export class RankingService {
         modelVersion,
         strategy,
       });
-      await switchQueueToRanking(tx, projectId, { id: rankingId, modelVersion, strategy, itemsRanked });
       const previousRankingId = state.appliedRankingId;
       return { kind: 'applied', rankingId, previousRankingId, itemsRanked, itemsMoved: 0, durationMs: 0 };
     });

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createQueueRanks } from '../queue-ranks';
+import { applyQueueRanking } from '../queue-ranks';
 
 /**
  * The serving order moves out of the items table. Applying a ranking used to rewrite every open item row
@@ -44,26 +44,17 @@ export class QueueRanks1764600000000 implements MigrationInterface {
          FROM project_queue_state WHERE applied_model_version IS NOT NULL`,
     );
     for (const { projectId, version, strategy } of applied) {
-      const [ranking] = (await db.query(
-        `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, $2, $3) RETURNING id`,
-        [projectId, version, strategy ?? 'unknown'],
-      )) as { id: number }[];
-      const id = ranking!.id;
-      await createQueueRanks(
+      await applyQueueRanking(
         db,
-        { id, projectId },
+        { projectId, modelVersion: version, strategy: strategy ?? 'unknown' },
         {
           sql: `SELECT i.id, row_number() OVER (ORDER BY i.priority DESC, i.id) - 1, coalesce(i.score, 0),
-                     i.predicted_class, i.predicted_probability
-                FROM items i
-               WHERE i.project_id = $1 AND i.model_version = $2 AND i.remaining_labels > 0 AND i.priority > 0`,
+                       i.predicted_class, i.predicted_probability
+                  FROM items i
+                 WHERE i.project_id = $1 AND i.model_version = $2 AND i.remaining_labels > 0 AND i.priority > 0`,
           params: [projectId, version],
         },
       );
-      await db.query(`UPDATE project_queue_state SET applied_ranking_id = $2 WHERE project_id = $1`, [
-        projectId,
-        id,
-      ]);
     }
 
     await db.query(`DROP INDEX items_queue_idx`);
