@@ -11,10 +11,8 @@
  * Settings: BENCH_ITEMS_ROWS, comma-separated import sizes (default 100000,1000000). Throw-away database and
  * RabbitMQ vhost. Writes bench/results/api-items.json and the "api:items" section of docs/benchmarks.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -22,9 +20,8 @@ import { Client } from 'pg';
 import { loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
-import { createApiApp } from '../bootstrap';
-import { loadApiConfig } from '../config/env';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
+import { ApiProcess, runBenchOrApi, serveApi } from './api-process';
 
 const knobs = process.env;
 const SIZES = (knobs.BENCH_ITEMS_ROWS ?? '100000,1000000').split(',').map(Number);
@@ -48,28 +45,15 @@ interface ApiStepStats {
   heapLeftMiB: number;
 }
 
-type ApiRequest = { type: 'step-start' } | { type: 'step-end' } | { type: 'stop' };
-
 function procStatus(field: string): number {
   const status = readFileSync('/proc/self/status', 'utf8');
   return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
 }
 
-async function runApiProcess(): Promise<void> {
+/** The API's side: answers step-start / step-end with what the step cost it. */
+async function serveApiWithSteps(): Promise<void> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-
-  const app = await createApiApp(
-    loadApiConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: knobs.BENCH_DATABASE_URL,
-      AMQP_URL: knobs.BENCH_AMQP_URL,
-      RUN_MIGRATIONS: 'false',
-    }),
-  );
-  await app.listen(0, '127.0.0.1');
-  const send = (message: object) => process.send!(message);
 
   let step: { cpu: NodeJS.CpuUsage; heap: number; maxHeap: number; rss: number; peakReset: boolean } | null =
     null;
@@ -83,8 +67,8 @@ async function runApiProcess(): Promise<void> {
     samplingCpuMicroseconds += used.user + used.system;
     return process.memoryUsage().heapUsed;
   };
-  process.on('message', (message: ApiRequest) => {
-    if (message.type === 'step-start') {
+  await serveApi('silent', (request) => {
+    if (request.type === 'step-start') {
       let peakReset = true;
       try {
         writeFileSync('/proc/self/clear_refs', '5'); // resets VmHWM to the current RSS
@@ -97,68 +81,31 @@ async function runApiProcess(): Promise<void> {
       sampler = setInterval(() => {
         if (step) step.maxHeap = Math.max(step.maxHeap, heapNow());
       }, 1000);
-      send({ type: 'step-started' });
-    } else if (message.type === 'step-end' && step) {
-      clearInterval(sampler);
-      const cpu = process.cpuUsage(step.cpu);
-      const cpuMicroseconds = cpu.user + cpu.system - samplingCpuMicroseconds;
-      const heapAfter = heapNow();
-      const stats: ApiStepStats = {
-        cpuMs: round(cpuMicroseconds / 1000),
-        peakRssMiB: mib(procStatus('VmHWM')),
-        peakReset: step.peakReset,
-        rssAtStartMiB: mib(step.rss),
-        retainedHeapGrowthMiB: mib(Math.max(step.maxHeap, heapAfter) - step.heap),
-        heapLeftMiB: mib(heapAfter - step.heap),
-      };
-      step = null;
-      send({ type: 'step-ended', stats });
-    } else if (message.type === 'stop') {
-      void app.close().then(() => process.exit(0));
+      return {};
     }
+    clearInterval(sampler);
+    const cpu = process.cpuUsage(step!.cpu);
+    const cpuMicroseconds = cpu.user + cpu.system - samplingCpuMicroseconds;
+    const heapAfter = heapNow();
+    const stats: ApiStepStats = {
+      cpuMs: round(cpuMicroseconds / 1000),
+      peakRssMiB: mib(procStatus('VmHWM')),
+      peakReset: step!.peakReset,
+      rssAtStartMiB: mib(step!.rss),
+      retainedHeapGrowthMiB: mib(Math.max(step!.maxHeap, heapAfter) - step!.heap),
+      heapLeftMiB: mib(heapAfter - step!.heap),
+    };
+    step = null;
+    return stats;
   });
-  send({ type: 'ready', port: (app.getHttpServer().address() as AddressInfo).port });
 }
 
-/** The API in a child process, and the questions the bench asks it. */
-class ApiProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {}
-
-  static async start(env: Record<string, string>): Promise<ApiProcess> {
-    const child = fork(__filename, ['api'], {
-      execArgv: ['--enable-source-maps'],
-      env: { ...knobs, ...env },
-    });
-    const ready = await new Promise<{ port: number }>((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`the API process exited (${code}) before it listened`)));
-    });
-    return new ApiProcess(child, ready.port);
-  }
-
-  private ask<T>(request: ApiRequest): Promise<T> {
-    return new Promise((resolve) => {
-      this.child.once('message', resolve);
-      this.child.send(request);
-    });
-  }
-
-  /** Runs `work` as one step and returns what it cost the API process. */
-  async step<T>(work: () => Promise<T>): Promise<{ value: T; api: ApiStepStats }> {
-    await this.ask({ type: 'step-start' });
-    const value = await work();
-    const { stats } = await this.ask<{ stats: ApiStepStats }>({ type: 'step-end' });
-    return { value, api: stats };
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ type: 'stop' });
-    await exited;
-  }
+/** Runs `work` as one step of the API process and returns what it cost the API. */
+async function apiStep<T>(api: ApiProcess, work: () => Promise<T>): Promise<{ value: T; api: ApiStepStats }> {
+  await api.ask({ type: 'step-start' });
+  const value = await work();
+  const stats = await api.ask<ApiStepStats>({ type: 'step-end' });
+  return { value, api: stats };
 }
 
 // ---------------------------------------------------------------- PostgreSQL CPU
@@ -282,7 +229,7 @@ async function main(): Promise<void> {
   const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   const db = new Client({ connectionString: database.url });
   await db.connect();
-  const api = await ApiProcess.start({ BENCH_DATABASE_URL: database.url, BENCH_AMQP_URL: vhost.url });
+  const api = await ApiProcess.start(__filename, { databaseUrl: database.url, amqpUrl: vhost.url });
   try {
     const token = newSecretToken();
     const { rows: users } = await db.query<{ id: string }>(
@@ -298,7 +245,7 @@ async function main(): Promise<void> {
     /** One step: the API's and PostgreSQL's CPU for it, per row. */
     const measure = async (rows: number, work: () => Promise<Answer>) => {
       const before = await backendCpu(db);
-      const { value: answer, api: stats } = await api.step(work);
+      const { value: answer, api: stats } = await apiStep(api, work);
       const postgresMs = cpuSince(before, await backendCpu(db));
       if (answer.status !== 200) throw new Error(`answered ${answer.status}: ${answer.text.slice(0, 500)}`);
       const result: StepResult = {
@@ -384,7 +331,8 @@ async function main(): Promise<void> {
       );
       // CSV: a header line and a line per row; JSON: "[", a line per row, "]".
       const exported = answer.lines - (format === 'csv' ? 1 : 2);
-      if (exported !== largest.rows) throw new Error(`the ${format} export has ${exported} rows, not ${largest.rows}`);
+      if (exported !== largest.rows)
+        throw new Error(`the ${format} export has ${exported} rows, not ${largest.rows}`);
       exports[format] = { ...result, mib: mib(answer.bytes), firstByteMs: round(answer.firstByteMs) };
       console.error(JSON.stringify(exports[format]));
     }
@@ -444,14 +392,4 @@ GET /progress on the ${results.progress.items.toLocaleString('en')}-item project
   writeBenchmarkResults({ name: 'api-items', results, section: { marker: 'api:items', markdown } });
 }
 
-if (process.argv[2] === 'api') {
-  runApiProcess().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runBenchOrApi(main, serveApiWithSteps);

@@ -27,9 +27,8 @@
  * profile to the temp directory). Throw-away database and RabbitMQ vhost. Writes
  * bench/results/labellers.json and the "api:labellers" section of docs/benchmarks.md.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -49,10 +48,9 @@ import {
 import { EVENT_TYPES, buildEvent } from '@foreman/contracts';
 import { createTestDatabase } from '@foreman/database/testing';
 import { createTestVhost } from '@foreman/messaging/testing';
-import { createApiApp } from '../bootstrap';
-import { loadApiConfig } from '../config/env';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
 import { SUBMIT_LABEL_SQL } from '../modules/labels/label.repository';
+import { ApiProcess, runBenchOrApi, serveApi } from './api-process';
 
 // Benchmark knobs, not service settings (config/env.ts is the services' settings).
 
@@ -150,7 +148,8 @@ async function main(): Promise<void> {
   const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   // (a small pool: pgbench's clients and the API's pool must fit in max_connections beside it)
   const db = await new DataSource({ type: 'postgres', url: database.url, extra: { max: 2 } }).initialize();
-  const api = await ApiProcess.start({ BENCH_DATABASE_URL: database.url, BENCH_AMQP_URL: vhost.url });
+  const profile = knobs.BENCH_LABELLER_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}`] : [];
+  const api = await ApiProcess.start(__filename, { databaseUrl: database.url, amqpUrl: vhost.url }, profile);
   const scratch = mkdtempSync(join(tmpdir(), 'labellers-bench-'));
   const started = performance.now();
   const runs: Run[] = [];
@@ -179,7 +178,7 @@ async function main(): Promise<void> {
         );
         const paced = THINK_MS > 0 ? [{ count: MAX_LABELLERS, thinkMs: THINK_MS }] : [];
         for (const { count, thinkMs } of [...CONCURRENCY.map((c) => ({ count: c, thinkMs: 0 })), ...paced]) {
-          const cpuBefore = await api.cpuMs();
+          const cpuBefore = await cpuUsedMs(api);
           const { labelled, ...measured } = await runLabellers(
             api.base,
             project.id,
@@ -189,7 +188,7 @@ async function main(): Promise<void> {
               thinkMs,
             },
           );
-          const apiCpuMs = (await api.cpuMs()) - cpuBefore;
+          const apiCpuMs = (await cpuUsedMs(api)) - cpuBefore;
           await reset(
             db,
             project,
@@ -448,60 +447,17 @@ function runPgbench(databaseUrl: string, scratch: string, projectId: string, cli
   return { latencyMs: round(Number(latency ?? NaN)), transactions: Number(transactions) };
 }
 
-/** The API in a child process, and the two questions the bench asks it. */
-class ApiProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly base: string,
-  ) {}
-
-  static async start(env: Record<string, string>): Promise<ApiProcess> {
-    const profile = knobs.BENCH_LABELLER_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}`] : [];
-    const child = fork(__filename, ['api'], {
-      execArgv: ['--enable-source-maps', ...profile],
-      env: { ...knobs, ...env },
-    });
-    const ready = await new Promise<{ port: number }>((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`the API process exited (${code}) before it listened`)));
-    });
-    return new ApiProcess(child, `http://127.0.0.1:${ready.port}`);
-  }
-
-  cpuMs(): Promise<number> {
-    return new Promise((resolve) => {
-      this.child.once('message', (message: { cpuMs: number }) => resolve(message.cpuMs));
-      this.child.send({ type: 'cpu' });
-    });
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ type: 'stop' });
-    await exited;
-  }
+/** The API's side: answers `cpu` with the CPU time it has used so far (5xx causes go to stderr). */
+function serveApiWithCpu(): Promise<void> {
+  return serveApi('error', () => {
+    const { user, system } = process.cpuUsage();
+    return { cpuMs: (user + system) / 1000 };
+  });
 }
 
-async function runApiProcess(): Promise<void> {
-  const app = await createApiApp(
-    loadApiConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'error', // 5xx causes go to stderr
-      DATABASE_URL: knobs.BENCH_DATABASE_URL,
-      AMQP_URL: knobs.BENCH_AMQP_URL,
-      RUN_MIGRATIONS: 'false',
-    }),
-  );
-  await app.listen(0, '127.0.0.1');
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'cpu') {
-      const { user, system } = process.cpuUsage();
-      process.send!({ cpuMs: (user + system) / 1000 });
-    } else if (message.type === 'stop') {
-      void app.close().then(() => process.exit(0));
-    }
-  });
-  process.send!({ port: (app.getHttpServer().address() as AddressInfo).port });
+/** CPU time the API process has used so far, in ms. */
+async function cpuUsedMs(api: ApiProcess): Promise<number> {
+  return (await api.ask<{ cpuMs: number }>({ type: 'cpu' })).cpuMs;
 }
 
 /** This run's rows replace the same (items, state, labellers, think time) rows of earlier runs; the others stay. */
@@ -596,14 +552,4 @@ function writeResults(latest: Run[], minutes: number, loadAtStart: number): void
   writeBenchmarkResults({ name: 'labellers', results, section: { marker: 'api:labellers', markdown } });
 }
 
-if (process.argv[2] === 'api') {
-  runApiProcess().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runBenchOrApi(main, serveApiWithCpu);
