@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@foreman/contracts';
+import { queryNamed } from '@foreman/database';
 
 export interface CredentialOwner {
   id: string;
@@ -14,9 +15,14 @@ export interface CredentialOwner {
 export class AuthRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The active user behind a live (unexpired, unrevoked) session, by the hash of its token. */
+  /**
+   * The active user behind a live (unexpired, unrevoked) session, by the hash of its token. Every request
+   * asks this, so it is a named statement: planned once per connection.
+   */
   async findSessionOwner(tokenHash: string): Promise<(CredentialOwner & { sessionId: string }) | null> {
-    const rows: (CredentialOwner & { sessionId: string })[] = await this.db.query(
+    const rows = await queryNamed<CredentialOwner & { sessionId: string }>(
+      this.db,
+      'session-owner',
       `SELECT u.id, u.email, u.display_name AS "displayName", u.role, s.id AS "sessionId"
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
@@ -27,7 +33,9 @@ export class AuthRepository {
 
   /** The active user behind a live API token, by the hash of the token. */
   async findApiTokenOwner(tokenHash: string): Promise<CredentialOwner | null> {
-    const rows: CredentialOwner[] = await this.db.query(
+    const rows = await queryNamed<CredentialOwner>(
+      this.db,
+      'api-token-owner',
       `SELECT u.id, u.email, u.display_name AS "displayName", u.role
          FROM api_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL
