@@ -90,6 +90,28 @@ describe('labels: submit, undo, retract', () => {
     expect(await outboxFor(itemId)).toHaveLength(1);
   });
 
+  it('answers the next item with the label when asked (the same one again on a retry), none once archived', async () => {
+    const { project, users } = await projectWithLabellers({ items: 3, labelsPerItem: 1 });
+    const user = users[0]!;
+    const first = await nextItemId(user, project.id);
+    const body = { value: 'cat', clientRequestId: 'and-next', next: true };
+    const answer = submitLabelResponseSchema.parse((await submit(user, first, body).expect(201)).body);
+    if (answer.next?.status !== 'item') throw new Error('expected the next item with the label');
+    const second = answer.next.item.id;
+    expect(second).not.toBe(first);
+    expect(answer.progress).toEqual(answer.next.progress);
+    expect(answer.progress).toMatchObject({ fullyLabelled: 1, mine: 1 });
+    // The next item is leased to the caller: POST next answers the same lease.
+    expect(await nextItemId(user, project.id)).toBe(second);
+    const retried = submitLabelResponseSchema.parse((await submit(user, first, body).expect(200)).body);
+    expect(retried.label.id).toBe(answer.label.id);
+    expect(retried.next).toEqual(answer.next);
+
+    await db.query(`UPDATE projects SET archived = true WHERE id = $1`, [project.id]);
+    const closed = await submit(user, second, { value: 'dog', clientRequestId: 'closed', next: true }).expect(201);
+    expect(closed.body.next).toBeUndefined();
+  });
+
   it('creates one label when the same request arrives several times at once', async () => {
     const { project, users } = await projectWithLabellers({ items: 1, labelsPerItem: 1 });
     const user = users[0]!;

@@ -60,6 +60,11 @@ export const submitLabelRequestSchema = z
     value: labelValueSchema,
     /** Client-chosen id that makes a retried submit answer the same instead of labelling twice. */
     clientRequestId: z.string().min(1).max(100),
+    /**
+     * Also lease the caller's next item and answer it as `next`: the labelling page's one round trip
+     * between items instead of two (submit, then POST /projects/:id/next).
+     */
+    next: z.boolean().optional(),
   })
   .strict();
 
@@ -72,8 +77,16 @@ export const labelSchema = z.object({
   retractedAt: z.iso.datetime({ offset: true }).nullable(),
 });
 
-/** POST /items/:id/labels: the label (the same one again for a retried request) and the caller's progress. */
-export const submitLabelResponseSchema = z.object({ label: labelSchema, progress: progressCountsSchema });
+/**
+ * POST /items/:id/labels: the label (the same one again for a retried request) and the caller's progress;
+ * with `next: true`, also the caller's next item, as POST /projects/:id/next answers it (left out when the
+ * project is archived: that call says why labelling is closed).
+ */
+export const submitLabelResponseSchema = z.object({
+  label: labelSchema,
+  progress: progressCountsSchema,
+  next: nextItemResponseSchema.optional(),
+});
 
 /** POST /items/:id/skip. */
 export const skipItemResponseSchema = z.object({ progress: progressCountsSchema });

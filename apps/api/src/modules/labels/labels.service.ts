@@ -79,7 +79,7 @@ export class LabelsService {
       const constraint = uniqueViolation(error)?.constraint;
       if (constraint === SAME_CLIENT_REQUEST || error instanceof ConflictException) {
         const first = await this.labels.findByClientRequestId(user.id, request.clientRequestId);
-        if (first) return this.replay(first, itemId, request.clientRequestId);
+        if (first) return this.replay(project, first, itemId, request);
       }
       if (constraint === SAME_ITEM_TWICE) {
         throw new ConflictException(`you have already labelled item ${itemId}; undo it to change it`);
@@ -88,10 +88,25 @@ export class LabelsService {
     }
     this.relay.wake();
     this.progress.recordLabelChange(project.id, user.id, 1);
+    return this.answer(project, user.id, label, request, true);
+  }
+
+  /** A submit's answer: the label, the caller's progress and, if asked for, their next item. */
+  private async answer(
+    project: ProjectEntity,
+    labellerId: string,
+    label: LabelRow,
+    request: SubmitLabelRequest,
+    created: boolean,
+  ): Promise<SubmitOutcome> {
+    if (request.next && !project.archived) {
+      const next = await this.queueService.nextIn(project, labellerId);
+      return { label: toLabel(label), progress: next.progress, next, created };
+    }
     return {
       label: toLabel(label),
-      progress: await this.progress.forLabeller(project.id, user.id),
-      created: true,
+      progress: await this.progress.forLabeller(project.id, labellerId),
+      created,
     };
   }
 
@@ -149,17 +164,19 @@ export class LabelsService {
     return { label: toLabel(retracted), next };
   }
 
-  private async replay(earlier: LabelRow, itemId: number, clientRequestId: string): Promise<SubmitOutcome> {
+  /** The answer to a retried submit: the label the first request created (and the next item again). */
+  private async replay(
+    project: ProjectEntity,
+    earlier: LabelRow,
+    itemId: number,
+    request: SubmitLabelRequest,
+  ): Promise<SubmitOutcome> {
     if (earlier.itemId !== itemId) {
       throw new ConflictException(
-        `clientRequestId "${clientRequestId}" was already used for a label on item ${earlier.itemId}`,
+        `clientRequestId "${request.clientRequestId}" was already used for a label on item ${earlier.itemId}`,
       );
     }
-    return {
-      label: toLabel(earlier),
-      progress: await this.progress.forLabeller(earlier.projectId, earlier.labellerId),
-      created: false,
-    };
+    return this.answer(project, earlier.labellerId, earlier, request, false);
   }
 }
 

@@ -5,13 +5,13 @@ import type {
   CreateUserRequest,
   CreatedApiToken,
   ImportReport,
-  LabelValue,
   ModelVersion,
   NextItemResponse,
   ProgressResponse,
   Project,
   RetractLabelResponse,
   SkipItemResponse,
+  SubmitLabelRequest,
   SubmitLabelResponse,
   UpdateProjectRequest,
   UpdateUserRequest,
@@ -75,8 +75,8 @@ export function createApiClient({ baseUrl, headers = {} }: ClientOptions) {
     removeMember: (id: string, userId: string) => call<unknown>('DELETE', `${project(id)}/members/${userId}`),
 
     next: (id: string) => call<NextItemResponse>('POST', `${project(id)}/next`),
-    submitLabel: (itemId: number, value: LabelValue, clientRequestId: string, leaseId?: number) =>
-      call<SubmitLabelResponse>('POST', `/items/${itemId}/labels`, { value, clientRequestId, leaseId }),
+    submitLabel: (itemId: number, request: SubmitLabelRequest) =>
+      call<SubmitLabelResponse>('POST', `/items/${itemId}/labels`, request),
     skip: (itemId: number) => call<SkipItemResponse>('POST', `/items/${itemId}/skip`),
     undo: (id: string) => call<RetractLabelResponse>('POST', `${project(id)}/undo`),
 

@@ -102,9 +102,10 @@ export function Labeller({ project }: { project: Project }) {
   const loadNext = useCallback(() => run(async () => show(await browserApi.next(project.id))), [run, show, project.id]);
 
   const submitPending = useCallback(
-    async (label: PendingLabel) => {
-      const answer = await browserApi.submitLabel(label.itemId, label.value, label.clientRequestId, label.leaseId);
+    async ({ itemId, ...request }: PendingLabel, { next = false } = {}) => {
+      const answer = await browserApi.submitLabel(itemId, { ...request, next });
       setProgress(answer.progress);
+      return answer.next;
     },
     [],
   );
@@ -170,8 +171,10 @@ export function Labeller({ project }: { project: Project }) {
       // A retry sends the same clientRequestId, so the API answers it once, never labelling twice.
       void run(
         async () => {
-          await submitPending(label);
-          show(await browserApi.next(project.id));
+          // (the submit answers the next item too: one round trip between items; an archived project's
+          // answer has none, and POST next then says why labelling is closed)
+          const next = await submitPending(label, { next: true });
+          show(next ?? (await browserApi.next(project.id)));
         },
         { onUnauthorized: () => pending.save(label) },
       );
