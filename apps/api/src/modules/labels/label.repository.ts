@@ -23,7 +23,7 @@ export const SAME_CLIENT_REQUEST = 'labels_labeller_id_client_request_id_key';
 export const SAME_ITEM_TWICE = 'labels_one_per_labeller_key';
 
 /** What the item looked like to the labeller, and the label when the statement wrote one. */
-export type SubmitOutcome = ItemQueueState & { label: LabelRow | null };
+export type SubmitStatementResult = ItemQueueState & { label: LabelRow | null };
 
 /**
  * A label submitted in one statement, so one round trip and no explicit transaction: it locks item $1 and
@@ -113,7 +113,7 @@ export class LabelRepository {
       clientRequestId: string;
     },
     event: DomainEvent,
-  ): Promise<SubmitOutcome | null> {
+  ): Promise<SubmitStatementResult | null> {
     const [row] = await queryNamed<
       ItemQueueState & { label: (Omit<LabelRow, 'createdAt'> & { createdAt: string }) | null }
     >(this.db, 'submit-label', SUBMIT_LABEL_SQL, [
