@@ -9,6 +9,25 @@ const testCommandStatus = Number(process.argv[2] ?? 0);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// CI keeps only the tail of its log, so the failures are named again just above the closing line.
+const failures = [];
+
+function firstLines(text, count = 6) {
+  // Strips terminal colours; the record is read as plain text.
+  return String(text).replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(0, count).join('\n    ');
+}
+
+function collectPlaywrightFailures(suites, file) {
+  for (const suite of suites ?? []) {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        const result = test.results?.at(-1);
+        if (test.status === 'unexpected') failures.push(`${file} › ${spec.title}\n    ${firstLines(result?.error?.message ?? '')}`);
+      }
+    }
+    collectPlaywrightFailures(suite.suites, file);
+  }
+}
 
 for (const group of ['apps', 'packages']) {
   for (const name of readdirSync(join(root, group))) {
@@ -22,10 +41,19 @@ for (const group of ['apps', 'packages']) {
         failed += report.stats.unexpected;
         skipped += report.stats.skipped;
         if (report.errors?.length) failed += report.errors.length;
+        collectPlaywrightFailures(report.suites, `${group}/${name}`);
+        for (const error of report.errors ?? []) failures.push(`${group}/${name}: ${firstLines(error.message)}`);
       } else {
         passed += report.numPassedTests;
         failed += report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);
         skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+        for (const suite of report.testResults ?? []) {
+          const file = suite.name.slice(root.length + 1);
+          if (suite.status === 'failed' && !suite.assertionResults?.length) failures.push(`${file}\n    ${firstLines(suite.message)}`);
+          for (const test of suite.assertionResults ?? []) {
+            if (test.status === 'failed') failures.push(`${file} › ${test.fullName}\n    ${firstLines(test.failureMessages.join('\n'))}`);
+          }
+        }
       }
     }
   }
@@ -41,5 +69,6 @@ if (testCommandStatus !== 0 && failed === 0) {
   failed += 1;
 }
 if (passed === 0) console.error('no test ran');
+if (failures.length) console.log(`\nfailed:\n${failures.map((failure) => `  ${failure}`).join('\n')}\n`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
