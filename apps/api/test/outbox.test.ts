@@ -152,15 +152,24 @@ describe('outbox relay', () => {
       `INSERT INTO outbox (event_id, event_type, envelope)
        VALUES (gen_random_uuid(), 'label.submitted.v1', '{"type": "label.submitted.v1"}')`,
     );
-    await eventually(
-      async () => (await db.query(`SELECT 1 FROM outbox WHERE attempts > 0 AND published_at IS NULL`)).length > 0,
-      5_000,
-      'a publish attempt',
-    );
-    const [row] = await db.query(
-      `SELECT attempts, last_error, next_attempt_at > now() AS "later" FROM outbox WHERE published_at IS NULL`,
-    );
-    expect(row).toMatchObject({ attempts: 1, later: true });
-    expect(row.last_error).toMatch(/label\.submitted\.v1/);
+    // Read without racing the relay: whichever attempt is seen, the next one is due its back-off later.
+    const failedRow = async () => {
+      const [row] = await db.query(
+        `SELECT attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt",
+                extract(epoch FROM next_attempt_at - created_at) AS "dueAfterCreated"
+           FROM outbox WHERE published_at IS NULL`,
+      );
+      return row as { attempts: number; lastError: string | null; nextAttemptAt: Date; dueAfterCreated: number };
+    };
+    let seen = await failedRow();
+    await eventually(async () => (seen = await failedRow()).attempts > 0, 5_000, 'a publish attempt');
+    expect(seen.lastError).toMatch(/label\.submitted\.v1/);
+    expect(Number(seen.dueAfterCreated)).toBeGreaterThanOrEqual(1);
+
+    const before = seen;
+    await eventually(async () => (seen = await failedRow()).attempts > before.attempts, 10_000, 'a retry');
+    // The n-th failure waits 2^(n-1) s: the retry after `before` is due at least 2^attempts s after it was.
+    const waitedMs = seen.nextAttemptAt.getTime() - before.nextAttemptAt.getTime();
+    expect(waitedMs).toBeGreaterThanOrEqual(2 ** before.attempts * 1000);
   });
 });
