@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { latencySummary, percentile } from './latency';
+import { processCpuMs } from './process-cpu';
 import { replaceMarkedSection, writeBenchmarkResults } from './results';
 
 describe('percentile', () => {
@@ -48,5 +49,17 @@ describe('writeBenchmarkResults', () => {
     writeBenchmarkResults({ name: 'z', results: { p50: 1.5 }, section: { marker: 'z', markdown: 'new' }, root });
     expect(JSON.parse(readFileSync(join(root, 'bench/results/z.json'), 'utf8'))).toEqual({ p50: 1.5 });
     expect(readFileSync(join(root, 'docs/benchmarks.md'), 'utf8')).toBe('# Benchmarks\n\n<!-- z -->\nnew\n<!-- /z -->\n');
+  });
+});
+
+describe('processCpuMs', () => {
+  it('adds up the CPU time of the processes with that command name, growing as they work', () => {
+    const command = readFileSync('/proc/self/comm', 'utf8').trim();
+    const before = processCpuMs(command);
+    const until = Date.now() + 300;
+    while (Date.now() < until); // busy: this process's own CPU time grows by about 300 ms
+    const used = processCpuMs(command) - before;
+    expect(used).toBeGreaterThanOrEqual(200);
+    expect(processCpuMs('no-such-command')).toBe(0);
   });
 });

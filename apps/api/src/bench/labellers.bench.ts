@@ -38,6 +38,8 @@ import {
   loadAverage,
   roundToTenth as round,
   writeBenchmarkResults,
+  exitedChildrenCpuMs,
+  processCpuMs,
 } from '@foreman/bench-kit';
 import {
   CLAIM_NEXT_CTES,
@@ -84,14 +86,23 @@ interface Run {
   labelsPerSecond: number;
   /** Time to the next item: a labeller's first POST next, then each submit that answers the next item. */
   next: Percentiles;
-  /** CPU time (user + system) of the API process per label given, in ms. */
-  apiCpuMsPerLabel: number;
+  /**
+   * CPU time (user + system, ms) per label given, of each part on the machine: the API process, the
+   * simulated labellers (this process), PostgreSQL (every backend) and RabbitMQ (the relay's events).
+   */
+  cpuMsPerLabel: { api: number; labellers: number; postgres: number; rabbitmq: number };
   /** Items served to a second labeller while the first one's lease was live (must be 0). */
   servedTwice: number;
   /** 5xx answers (retried). */
   serverErrors: number;
   /** pgbench with as many clients on the same project and state (runs without think time only). */
-  floor: { labelsPerSecond: number; latencyMs: number; claimsWithoutItem: number } | null;
+  floor: {
+    labelsPerSecond: number;
+    latencyMs: number;
+    claimsWithoutItem: number;
+    /** As for the API's run: pgbench's clients and PostgreSQL. */
+    cpuMsPerLabel: { pgbench: number; postgres: number };
+  } | null;
   ratioToFloor: number | null;
   loadAverage: number;
 }
@@ -186,7 +197,7 @@ async function main(): Promise<void> {
         );
         const paced = THINK_MS > 0 ? [{ count: MAX_LABELLERS, thinkMs: THINK_MS }] : [];
         for (const { count, thinkMs } of [...CONCURRENCY.map((c) => ({ count: c, thinkMs: 0 })), ...paced]) {
-          const cpuBefore = await cpuUsedMs(api);
+          const cpuBefore = await cpuReadings(api);
           const { labelled, ...measured } = await runLabellers(
             api.base,
             project.id,
@@ -196,7 +207,7 @@ async function main(): Promise<void> {
               thinkMs,
             },
           );
-          const apiCpuMs = (await cpuUsedMs(api)) - cpuBefore;
+          const cpuUsed = cpuSpentSince(cpuBefore, await cpuReadings(api));
           await reset(
             db,
             project,
@@ -204,7 +215,12 @@ async function main(): Promise<void> {
           );
           let floor: Run['floor'] = null;
           if (thinkMs === 0) {
+            const floorCpuBefore = { pgbench: exitedChildrenCpuMs(), postgres: processCpuMs('postgres') };
             const { latencyMs, transactions } = runPgbench(database.url, scratch, project.id, count);
+            const floorCpu = {
+              pgbench: exitedChildrenCpuMs() - floorCpuBefore.pgbench,
+              postgres: processCpuMs('postgres') - floorCpuBefore.postgres,
+            };
             // Labels actually written (a claim that lost a race writes none; the API retries those), over the
             // time from the first to the last: pgbench may label every open item of the 10k project before
             // its time is up, and its later transactions find nothing.
@@ -219,6 +235,7 @@ async function main(): Promise<void> {
               labelsPerSecond: round(written / Math.max(Number(seconds), 1)),
               latencyMs,
               claimsWithoutItem: transactions - written,
+              cpuMsPerLabel: perLabel(floorCpu, written),
             };
           }
           const run: Run = {
@@ -227,7 +244,7 @@ async function main(): Promise<void> {
             labellers: count,
             thinkMs,
             ...measured,
-            apiCpuMsPerLabel: round(apiCpuMs / Math.max(1, labelled)),
+            cpuMsPerLabel: perLabel(cpuUsed, labelled),
             floor,
             ratioToFloor: floor
               ? Number((measured.labelsPerSecond / floor.labelsPerSecond).toFixed(2))
@@ -518,9 +535,31 @@ function serveApiWithCpu(): Promise<void> {
   });
 }
 
-/** CPU time the API process has used so far, in ms. */
-async function cpuUsedMs(api: ApiProcess): Promise<number> {
-  return (await api.ask<{ cpuMs: number }>({ type: 'cpu' })).cpuMs;
+type CpuReadings = Run['cpuMsPerLabel'];
+
+/** CPU time (ms) each part has used so far: the API process, this one, PostgreSQL, RabbitMQ. */
+async function cpuReadings(api: ApiProcess): Promise<CpuReadings> {
+  const { user, system } = process.cpuUsage();
+  return {
+    api: (await api.ask<{ cpuMs: number }>({ type: 'cpu' })).cpuMs,
+    labellers: (user + system) / 1000,
+    postgres: processCpuMs('postgres'),
+    rabbitmq: processCpuMs('beam.smp'),
+  };
+}
+
+function cpuSpentSince(before: CpuReadings, after: CpuReadings): CpuReadings {
+  return {
+    api: after.api - before.api,
+    labellers: after.labellers - before.labellers,
+    postgres: after.postgres - before.postgres,
+    rabbitmq: after.rabbitmq - before.rabbitmq,
+  };
+}
+
+function perLabel<T extends Record<string, number>>(cpuMs: T, labels: number): T {
+  const each = Object.entries(cpuMs).map(([part, ms]) => [part, round(ms / Math.max(1, labels))]);
+  return Object.fromEntries(each) as T;
 }
 
 /** This run's rows replace the same (items, state, labellers, think time) rows of earlier runs; the others stay. */
@@ -529,8 +568,8 @@ function writeResults(latest: Run[], minutes: number, loadAtStart: number): void
   const key = (r: Run) => `${r.items}/${r.state}/${r.labellers}/${r.thinkMs}`;
   const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs: Run[] }).runs : [];
   const fresh = new Set(latest.map(key));
-  // (rows of the earlier shape, with a separate next and submit, are left out)
-  const runs = [...earlier.filter((r) => !fresh.has(key(r)) && !('submit' in r)), ...latest].sort(
+  // (rows of earlier shapes, without the CPU of every part, are left out)
+  const runs = [...earlier.filter((r) => !fresh.has(key(r)) && 'cpuMsPerLabel' in r), ...latest].sort(
     (a, b) =>
       a.items - b.items ||
       a.state.localeCompare(b.state) ||
@@ -582,6 +621,10 @@ function writeResults(latest: Run[], minutes: number, loadAtStart: number): void
   const who = (g: { labellers: number; thinkMs: number }) =>
     `${g.labellers}${g.thinkMs > 0 ? ` paced (${g.thinkMs} ms)` : ''}`;
   const growthText = growth.map((g) => `${g.ratio ?? '–'} at ${who(g)}`).join(', ');
+  const cpuText = (parts: Record<string, number>) => {
+    const values = Object.values(parts);
+    return `${values.join(' + ')} = ${round(values.reduce((sum, ms) => sum + ms, 0))}`;
+  };
   const metText = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'not met');
   const markdown = [
     '## Simulated labellers against the API, and the SQL floor (issue 10)',
@@ -595,16 +638,18 @@ function writeResults(latest: Run[], minutes: number, loadAtStart: number): void
       'project has a ranking in force; "half labelled" is the same project with its first half labelled and a new ' +
       'ranking. "Floor" is pgbench running the same claim and submit SQL text with as many clients, right after ' +
       'each non-stop run (its labels over the time from its first to its last, as it may label every open item ' +
-      "of the 10k project early). API CPU is the API process's CPU time per label. Raw numbers: " +
+      'of the 10k project early). CPU is the CPU time per label of each process on the machine: in the ' +
+      'run, the API + the simulated labellers + PostgreSQL + RabbitMQ; in the floor, pgbench + PostgreSQL. Raw numbers: ' +
       '`bench/results/labellers.json`.',
     '',
-    '| items | state | labellers | think (ms) | labels/s | next item p50 / p95 / p99 (ms) | API CPU ms/label | floor labels/s | ratio | served twice | 5xx | load avg |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| items | state | labellers | think (ms) | labels/s | next item p50 / p95 / p99 (ms) | CPU ms/label: API + labellers + PostgreSQL + RabbitMQ | floor labels/s | floor CPU ms/label: pgbench + PostgreSQL | ratio | served twice | 5xx | load avg |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map(
       (r) =>
         `| ${r.items.toLocaleString('en')} | ${r.state} | ${r.labellers} | ${r.thinkMs} | ${r.labelsPerSecond} | ` +
         `${r.next.p50} / ${r.next.p95} / ${r.next.p99} | ` +
-        `${r.apiCpuMsPerLabel} | ${r.floor?.labelsPerSecond ?? '–'} | ${r.ratioToFloor ?? '–'} | ${r.servedTwice} | ` +
+        `${cpuText(r.cpuMsPerLabel)} | ${r.floor?.labelsPerSecond ?? '–'} | ` +
+        `${r.floor ? cpuText(r.floor.cpuMsPerLabel) : '–'} | ${r.ratioToFloor ?? '–'} | ${r.servedTwice} | ` +
         `${r.serverErrors} | ${r.loadAverage} |`,
     ),
     '',
