@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { latencySummary, percentile } from './latency';
-import { processCpuMs } from './process-cpu';
+import { exitedChildrenCpuMs, processCpuMs } from './process-cpu';
 import { replaceMarkedSection, writeBenchmarkResults } from './results';
 
 describe('percentile', () => {
@@ -52,14 +53,36 @@ describe('writeBenchmarkResults', () => {
   });
 });
 
-describe('processCpuMs', () => {
-  it('adds up the CPU time of the processes with that command name, growing as they work', () => {
-    const command = readFileSync('/proc/self/comm', 'utf8').trim();
-    const before = processCpuMs(command);
-    const until = Date.now() + 300;
-    while (Date.now() < until); // busy: this process's own CPU time grows by about 300 ms
-    const used = processCpuMs(command) - before;
-    expect(used).toBeGreaterThanOrEqual(200);
-    expect(processCpuMs('no-such-command')).toBe(0);
+describe('processCpuMs and exitedChildrenCpuMs', () => {
+  // A busy process under a command name nothing else on the machine has.
+  const command = `cpuprobe${process.pid}`.slice(0, 15);
+  const executable = join(tmpdir(), command);
+  // Busy until it has used 300 ms of CPU, however long a loaded machine takes to give it that.
+  const busy = [
+    '-e',
+    'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; while (cpu() < 300);',
+  ];
+
+  beforeAll(() => symlinkSync(process.execPath, executable)); // (comm is the name it was started by)
+  afterAll(() => rmSync(executable, { force: true }));
+
+  it('adds up the CPU time of the processes with that command name', async () => {
+    expect(processCpuMs(command)).toBe(0);
+    const child = spawn(executable, busy);
+    let exited = false;
+    child.on('exit', () => (exited = true));
+    let most = 0;
+    while (!exited) {
+      most = Math.max(most, processCpuMs(command));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(most).toBeGreaterThanOrEqual(150);
+  }, 30_000);
+
+  it("counts this process's children once they have exited", () => {
+    const before = exitedChildrenCpuMs();
+    spawnSync(executable, busy);
+    // (less a tick or two: /proc counts whole 10 ms ticks)
+    expect(exitedChildrenCpuMs() - before).toBeGreaterThanOrEqual(280);
   });
 });
