@@ -3,6 +3,7 @@ import { TrainingState1764300000000 } from './1764300000000-training-state';
 import { SchedulerRankings1764400000000 } from './1764400000000-scheduler-rankings';
 import { LeaseGrants1764500000000 } from './1764500000000-lease-grants';
 import { QueueRanks1764600000000 } from './1764600000000-queue-ranks';
+import { ProgressCountIndex1764700000000 } from './1764700000000-progress-count-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   LeaseGrants1764500000000,
   TrainingState1764300000000,
   QueueRanks1764600000000,
+  ProgressCountIndex1764700000000,
 ];

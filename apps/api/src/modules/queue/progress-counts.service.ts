@@ -6,9 +6,8 @@ import { QueueRepository, type ProjectCounts } from './queue.repository';
 export const EXACT_BELOW_ITEMS = 2_000;
 /**
  * A larger project's counts are reused and refreshed in the background (on one core) once older than this
- * many times the last count took, within MIN/MAX_REFRESH_MS: counting a million items takes about a second,
- * so it costs at most ~2 % of one core whatever the number of labellers, and the requests that share the
- * machine with that second are few.
+ * many times the last count took, within MIN/MAX_REFRESH_MS: counting a million items takes about 100 ms
+ * (an index-only scan), so it costs at most ~2 % of one core whatever the number of labellers.
  */
 const REFRESH_COST_FACTOR = 50;
 const MIN_REFRESH_MS = 2_000;
@@ -16,7 +15,7 @@ const MAX_REFRESH_MS = 60_000;
 /**
  * Past its refresh time by more than this (a project idle on this instance for a while), an answer waits
  * for a count instead of serving the snapshot; within it, one answer gets the old numbers while the count
- * runs (a million items: a second that 64 labellers' first answers would otherwise all wait).
+ * runs (a million items: 100 ms or more that 64 labellers' first answers would otherwise all wait).
  */
 const STALE_GRACE_MS = 10 * 60_000;
 const MAX_PROJECTS = 1_000;
@@ -36,7 +35,7 @@ interface Snapshot {
 /**
  * The ProgressCounts every next, submit and skip answer carries. Counting scans all the project's items,
  * so doing it for every answer made the counts, not the queue, the cost of labelling (two scans per
- * label: 15-30 ms each at 10,000 items, a second at a million). Small projects are still counted exactly
+ * label: 15-30 ms each at 10,000 items, a second at a million, before items_progress_idx). Small projects are still counted exactly
  * each time; larger ones are served from a per-instance snapshot refreshed in the background, so the
  * project-wide numbers may lag by up to the refresh interval (docs/queue.md). `mine` moves at once with
  * the caller's own labels on this instance. A "done" answer carries counts at most MIN_REFRESH_MS old.
