@@ -217,6 +217,7 @@ async function main(): Promise<void> {
           if (thinkMs === 0) {
             const floorCpuBefore = { pgbench: exitedChildrenCpuMs(), postgres: processCpuMs('postgres') };
             const { latencyMs, transactions } = runPgbench(database.url, scratch, project.id, count);
+            await pgbenchBackendsGone(db);
             const floorCpu = {
               pgbench: exitedChildrenCpuMs() - floorCpuBefore.pgbench,
               postgres: processCpuMs('postgres') - floorCpuBefore.postgres,
@@ -533,6 +534,21 @@ function serveApiWithCpu(): Promise<void> {
     const { user, system } = process.cpuUsage();
     return { cpuMs: (user + system) / 1000 };
   });
+}
+
+/**
+ * Waits until pgbench's backends have exited and the postmaster has reaped them: only then is their CPU
+ * time in the postmaster's (a backend that has exited but is not yet reaped shows none in /proc).
+ */
+async function pgbenchBackendsGone(db: DataSource): Promise<void> {
+  for (;;) {
+    const [row] = (await db.query(
+      `SELECT count(*)::int AS backends FROM pg_stat_activity WHERE application_name = 'pgbench'`,
+    )) as { backends: number }[];
+    if (!row?.backends) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 type CpuReadings = Run['cpuMsPerLabel'];
