@@ -36,9 +36,10 @@ interface Snapshot {
  * The ProgressCounts every next, submit and skip answer carries. Counting reads all the project's items,
  * so doing it for every answer made the counts, not the queue, the cost of labelling (two scans per
  * label: 15-30 ms each at 10,000 items, a second at a million before items_progress_idx). Small projects
- * are still counted exactly each time; larger ones are served from a per-instance snapshot refreshed in the background, so the
- * project-wide numbers may lag by up to the refresh interval (docs/queue.md). `mine` moves at once with
- * the caller's own labels on this instance. A "done" answer carries counts at most MIN_REFRESH_MS old.
+ * are still counted exactly each time; larger ones are served from a per-instance snapshot refreshed in
+ * the background, so the project-wide numbers may lag by up to the refresh interval (docs/queue.md).
+ * `mine` moves at once with the caller's own labels on this instance. A "done" answer carries counts at
+ * most MIN_REFRESH_MS old.
  */
 @Injectable()
 export class ProgressCountsService {
