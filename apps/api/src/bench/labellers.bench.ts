@@ -207,7 +207,7 @@ async function main(): Promise<void> {
               thinkMs,
             },
           );
-          const cpuUsed = cpuSpentSince(cpuBefore, await cpuReadings(api));
+          const cpuAfter = await cpuReadings(api);
           await reset(
             db,
             project,
@@ -215,13 +215,10 @@ async function main(): Promise<void> {
           );
           let floor: Run['floor'] = null;
           if (thinkMs === 0) {
-            const floorCpuBefore = { pgbench: exitedChildrenCpuMs(), postgres: processCpuMs('postgres') };
+            const floorCpuBefore = floorCpuReadings();
             const { latencyMs, transactions } = runPgbench(database.url, scratch, project.id, count);
             await pgbenchBackendsGone(db);
-            const floorCpu = {
-              pgbench: exitedChildrenCpuMs() - floorCpuBefore.pgbench,
-              postgres: processCpuMs('postgres') - floorCpuBefore.postgres,
-            };
+            const floorCpuAfter = floorCpuReadings();
             // Labels actually written (a claim that lost a race writes none; the API retries those), over the
             // time from the first to the last: pgbench may label every open item of the 10k project before
             // its time is up, and its later transactions find nothing.
@@ -236,7 +233,7 @@ async function main(): Promise<void> {
               labelsPerSecond: round(written / Math.max(Number(seconds), 1)),
               latencyMs,
               claimsWithoutItem: transactions - written,
-              cpuMsPerLabel: perLabel(floorCpu, written),
+              cpuMsPerLabel: cpuPerLabel(floorCpuBefore, floorCpuAfter, written),
             };
           }
           const run: Run = {
@@ -245,7 +242,7 @@ async function main(): Promise<void> {
             labellers: count,
             thinkMs,
             ...measured,
-            cpuMsPerLabel: perLabel(cpuUsed, labelled),
+            cpuMsPerLabel: cpuPerLabel(cpuBefore, cpuAfter, labelled),
             floor,
             ratioToFloor: floor
               ? Number((measured.labelsPerSecond / floor.labelsPerSecond).toFixed(2))
@@ -551,10 +548,8 @@ async function pgbenchBackendsGone(db: DataSource): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
-type CpuReadings = Run['cpuMsPerLabel'];
-
 /** CPU time (ms) each part has used so far: the API process, this one, PostgreSQL, RabbitMQ. */
-async function cpuReadings(api: ApiProcess): Promise<CpuReadings> {
+async function cpuReadings(api: ApiProcess): Promise<Run['cpuMsPerLabel']> {
   const { user, system } = process.cpuUsage();
   return {
     api: (await api.ask<{ cpuMs: number }>({ type: 'cpu' })).cpuMs,
@@ -564,17 +559,17 @@ async function cpuReadings(api: ApiProcess): Promise<CpuReadings> {
   };
 }
 
-function cpuSpentSince(before: CpuReadings, after: CpuReadings): CpuReadings {
-  return {
-    api: after.api - before.api,
-    labellers: after.labellers - before.labellers,
-    postgres: after.postgres - before.postgres,
-    rabbitmq: after.rabbitmq - before.rabbitmq,
-  };
+/** The floor's parts: pgbench (a finished child of this process) and PostgreSQL. */
+function floorCpuReadings(): NonNullable<Run['floor']>['cpuMsPerLabel'] {
+  return { pgbench: exitedChildrenCpuMs(), postgres: processCpuMs('postgres') };
 }
 
-function perLabel<T extends Record<string, number>>(cpuMs: T, labels: number): T {
-  const each = Object.entries(cpuMs).map(([part, ms]) => [part, round(ms / Math.max(1, labels))]);
+/** Each part's CPU time between two readings, per label. */
+function cpuPerLabel<T extends Record<string, number>>(before: T, after: T, labels: number): T {
+  const each = Object.entries(after).map(([part, ms]) => [
+    part,
+    round((ms - before[part]!) / Math.max(1, labels)),
+  ]);
   return Object.fromEntries(each) as T;
 }
 
