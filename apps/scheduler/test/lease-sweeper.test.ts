@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createProject, createUser, startTestScheduler, waitFor, type TestScheduler } from './fixtures';
 
@@ -86,5 +87,34 @@ describe('the lease sweeper', () => {
 
     await scheduler.sql.query(`UPDATE projects SET labels_per_item = 1 WHERE id = $1`, [projectId]);
     await waitFor('quotas lowered to 1', async () => (await remaining()).join() === '0,1,1', 3000);
+  });
+
+  it('deletes published outbox rows and processed-event records past the retention, and keeps the rest', async () => {
+    const [oldPublished, recentPublished, oldPending, oldProcessed, recentProcessed] = Array.from(
+      { length: 5 },
+      () => randomUUID(),
+    );
+    // As the API's relay and the consumers leave them; the default retention is 168 hours.
+    await scheduler.sql.query(
+      `INSERT INTO outbox (event_id, event_type, envelope, created_at, published_at) VALUES
+         ($1, 'label.submitted.v1', '{}', now() - interval '8 days', now() - interval '8 days'),
+         ($2, 'label.submitted.v1', '{}', now() - interval '8 days', now() - interval '1 hour'),
+         ($3, 'label.submitted.v1', '{}', now() - interval '8 days', NULL)`,
+      [oldPublished, recentPublished, oldPending],
+    );
+    await scheduler.sql.query(
+      `INSERT INTO processed_events (consumer, event_id, processed_at) VALUES
+         ('trainer', $1, now() - interval '8 days'), ('scheduler', $2, now() - interval '6 days')`,
+      [oldProcessed, recentProcessed],
+    );
+    const outbox = async () =>
+      (await scheduler.sql.query(`SELECT event_id FROM outbox ORDER BY id`)).rows.map((row) => row.event_id);
+    const processed = async () =>
+      (await scheduler.sql.query(`SELECT event_id FROM processed_events`)).rows.map((row) => row.event_id);
+
+    await waitFor('the old bookkeeping to be deleted', async () => !(await outbox()).includes(oldPublished), 5000);
+    await waitFor('the old processed event to be deleted', async () => !(await processed()).includes(oldProcessed));
+    expect(await outbox()).toEqual([recentPublished, oldPending]);
+    expect(await processed()).toEqual([recentProcessed]);
   });
 });

@@ -23,6 +23,14 @@ export const schedulerEnvSchema = requireAmqpUrl(
       .positive('expected a number of seconds above 0')
       .max(3600, 'expected at most 3600 seconds')
       .default(5),
+    /**
+     * How long published outbox rows and processed-event records are kept before a sweep deletes them
+     * (every label leaves one of each). Redeliveries happen within minutes; a week leaves room to look.
+     */
+    EVENT_RETENTION_HOURS: z.coerce
+      .number({ error: 'expected a number of hours' })
+      .min(1, 'expected at least 1 hour')
+      .default(168),
     ...eventTransportSettings,
   }),
 );

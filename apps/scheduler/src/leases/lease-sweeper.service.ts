@@ -11,6 +11,7 @@ import { SCHEDULER_CONFIG, type SchedulerConfig } from '../config/env';
 import { schedulerMetrics } from '../metrics/scheduler.metrics';
 import { QuotaService } from '../quotas/quota.service';
 import { RankingRepository } from '../ranking/ranking.repository';
+import { EventRetentionRepository } from '../retention/event-retention.repository';
 import { LeaseRepository } from './lease.repository';
 
 /** Chunks of a ranking that has not completed in a day are from a trainer that gave up on it. */
@@ -18,8 +19,9 @@ const ABANDONED_CHUNK_SECONDS = 24 * 3600;
 
 /**
  * Every LEASE_SWEEP_INTERVAL_SECONDS: releases expired leases (so abandoned items come back to the
- * queue within one interval), updates the lease gauges, repairs labels-per-item quotas that drifted and
- * drops abandoned ranking chunks. Sweeps never overlap; the next one is scheduled when one ends.
+ * queue within one interval), updates the lease gauges, repairs labels-per-item quotas that drifted,
+ * drops abandoned ranking chunks and deletes event bookkeeping past EVENT_RETENTION_HOURS. Sweeps never
+ * overlap; the next one is scheduled when one ends.
  */
 @Injectable()
 export class LeaseSweeperService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,6 +37,7 @@ export class LeaseSweeperService implements OnApplicationBootstrap, BeforeApplic
     private readonly leases: LeaseRepository,
     private readonly quotas: QuotaService,
     private readonly rankings: RankingRepository,
+    private readonly retention: EventRetentionRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,6 +62,15 @@ export class LeaseSweeperService implements OnApplicationBootstrap, BeforeApplic
 
     const abandoned = await this.rankings.deleteAbandonedChunks(this.db.manager, ABANDONED_CHUNK_SECONDS);
     if (abandoned > 0) this.logger.warn(`dropped ${abandoned} chunk(s) of rankings that never completed`);
+
+    const hours = this.config.EVENT_RETENTION_HOURS;
+    const outbox = await this.retention.deletePublishedOutbox(hours);
+    const processed = await this.retention.deleteProcessedEvents(hours);
+    if (outbox + processed > 0) {
+      this.logger.log(
+        `deleted ${outbox} published outbox row(s), ${processed} processed-event record(s) older than ${hours} h`,
+      );
+    }
     return expired;
   }
 

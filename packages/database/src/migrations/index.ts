@@ -4,6 +4,7 @@ import { SchedulerRankings1764400000000 } from './1764400000000-scheduler-rankin
 import { LeaseGrants1764500000000 } from './1764500000000-lease-grants';
 import { QueueRanks1764600000000 } from './1764600000000-queue-ranks';
 import { ProgressCountIndex1764700000000 } from './1764700000000-progress-count-index';
+import { EventRetentionIndexes1764800000000 } from './1764800000000-event-retention-indexes';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   TrainingState1764300000000,
   QueueRanks1764600000000,
   ProgressCountIndex1764700000000,
+  EventRetentionIndexes1764800000000,
 ];
