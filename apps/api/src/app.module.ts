@@ -11,6 +11,7 @@ import { postgresHealthCheck } from '@foreman/database';
 import { EventBus, MessagingModule, messagingOptions } from '@foreman/messaging';
 import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/observability';
 import { CorrelationContextMiddleware } from './common/correlation-context.middleware';
+import { HttpDrain } from './common/http-drain';
 import { ConfigModule } from './config/config.module';
 import type { ApiConfig } from './config/env';
 import { DatabaseModule } from './database/database.module';
@@ -38,6 +39,7 @@ export class AppModule implements NestModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
+      providers: [HttpDrain],
       imports: [
         ConfigModule.forRoot(config),
         serviceLoggerModule({ service: 'api', level: config.LOG_LEVEL }),
