@@ -176,6 +176,14 @@ async function checkLabels(env: Env, projectId: string, acknowledged: Map<string
   };
 }
 
+function assertNothingLostOrDoubled(labels: Awaited<ReturnType<typeof checkLabels>>): void {
+  const { lost, unacknowledged, itemsLabelledTwice, labellersHoldingTwoLeases } = labels;
+  assert(
+    lost + unacknowledged + itemsLabelledTwice + labellersHoldingTwoLeases === 0,
+    JSON.stringify(labels),
+  );
+}
+
 async function tearDown(env: Env) {
   await env.app.close().catch(() => undefined);
   await Promise.all([env.db.drop(), env.vhost.drop()]).catch(() => undefined);
@@ -192,13 +200,7 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       const labels = await checkLabels(env, projectId, run.acknowledged);
       const stats = run.stats();
       assert(stats.servedTwice === 0, `${stats.servedTwice} items served to two labellers`);
-      assert(
-        labels.lost === 0 &&
-          labels.itemsLabelledTwice === 0 &&
-          labels.unacknowledged === 0 &&
-          labels.labellersHoldingTwoLeases === 0,
-        JSON.stringify(labels),
-      );
+      assertNothingLostOrDoubled(labels);
       return { labellers: 64, seconds: 60, ...stats, ...labels };
     } finally {
       await tearDown(env);
@@ -242,13 +244,7 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
         retriesAfterGracefulStop > 0 && stats.retries > retriesAfterGracefulStop,
         'no request failed: a restart did not happen under load',
       );
-      assert(
-        labels.lost === 0 &&
-          labels.itemsLabelledTwice === 0 &&
-          labels.unacknowledged === 0 &&
-          labels.labellersHoldingTwoLeases === 0,
-        JSON.stringify(labels),
-      );
+      assertNothingLostOrDoubled(labels);
       return { labellers: 16, gracefulStopMs, gracefulDownMs, crashDownMs, ...stats, ...labels };
     } finally {
       await tearDown(env);
@@ -312,7 +308,7 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       const storedIds = [...run.acknowledged.values()];
       const missing = storedIds.filter((id) => !eventsByLabel.has(id)).length;
       const twiceInEffect = [...eventsByLabel.values()].filter((ids) => ids.size > 1).length;
-      assert(labels.lost === 0 && labels.itemsLabelledTwice === 0, JSON.stringify(labels));
+      assertNothingLostOrDoubled(labels);
       assert(missing === 0, `${missing} labels without a delivered event`);
       assert(twiceInEffect === 0, `${twiceInEffect} labels with two different events`);
       return {
@@ -372,13 +368,7 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       await run.done;
       assert(recoveredMs >= 0, 'the API did not serve labels again within 60 s of the restart');
       const labels = await checkLabels(env, projectId, run.acknowledged);
-      assert(
-        labels.lost === 0 &&
-          labels.itemsLabelledTwice === 0 &&
-          labels.unacknowledged === 0 &&
-          labels.labellersHoldingTwoLeases === 0,
-        JSON.stringify(labels),
-      );
+      assertNothingLostOrDoubled(labels);
       const [ranked] = (await env.app
         .get(DataSource)
         .query(`SELECT count(*)::int AS rows FROM queue_ranks`)) as [{ rows: number }];
