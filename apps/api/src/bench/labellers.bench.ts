@@ -253,8 +253,6 @@ async function main(): Promise<void> {
           console.log(JSON.stringify(run));
         }
       }
-      // The project stays until the database is dropped: deleting a million items cascades to labels by
-      // item_id, which only partial indexes cover, so it scans labels per item (it ran for over 10 minutes).
     }
     writeResults(runs, (performance.now() - started) / 60_000, loadAtStart);
   } finally {

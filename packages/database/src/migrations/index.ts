@@ -5,6 +5,7 @@ import { LeaseGrants1764500000000 } from './1764500000000-lease-grants';
 import { QueueRanks1764600000000 } from './1764600000000-queue-ranks';
 import { ProgressCountIndex1764700000000 } from './1764700000000-progress-count-index';
 import { EventRetentionIndexes1764800000000 } from './1764800000000-event-retention-indexes';
+import { ForeignKeyIndexes1764900000000 } from './1764900000000-foreign-key-indexes';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   QueueRanks1764600000000,
   ProgressCountIndex1764700000000,
   EventRetentionIndexes1764800000000,
+  ForeignKeyIndexes1764900000000,
 ];
