@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createProject, createUser, startTestScheduler, waitFor, type TestScheduler } from './fixtures';
+import { EVENT_TYPES } from '@foreman/contracts';
+import {
+  createProject,
+  createUser,
+  publishRaw,
+  rankByScore,
+  rankingEvent,
+  startTestScheduler,
+  waitFor,
+  type TestScheduler,
+} from './fixtures';
 
 const SWEEP_SECONDS = 1;
 
@@ -116,5 +126,24 @@ describe('the lease sweeper', () => {
     await waitFor('the old processed event to be deleted', async () => !(await processed()).includes(oldProcessed));
     expect(await outbox()).toEqual([recentPublished, oldPending]);
     expect(await processed()).toEqual([recentProcessed]);
+  });
+
+  it('drops the ranking of a project deleted behind its back (adminer)', async () => {
+    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 3 });
+    const items = rankByScore(new Map(itemIds.map((id, index) => [id, index])));
+    await publishRaw(scheduler.channel, EVENT_TYPES.rankingComputed, rankingEvent(projectId, { modelVersion: 1, items }));
+    const partition = await waitFor('the ranking to be applied', async () => {
+      const { rows } = await scheduler.sql.query<{ id: number }>(
+        `SELECT applied_ranking_id AS id FROM project_queue_state WHERE project_id = $1`,
+        [projectId],
+      );
+      return rows[0]?.id && `queue_ranks_${rows[0].id}`;
+    });
+    const exists = async () =>
+      (await scheduler.sql.query(`SELECT to_regclass($1) AS t`, [partition])).rows[0].t !== null;
+    expect(await exists()).toBe(true);
+
+    await scheduler.sql.query(`DELETE FROM projects WHERE id = $1`, [projectId]);
+    await waitFor('the partition to be dropped', async () => !(await exists()), 5000);
   });
 });

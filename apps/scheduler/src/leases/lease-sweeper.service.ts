@@ -20,8 +20,8 @@ const ABANDONED_CHUNK_SECONDS = 24 * 3600;
 /**
  * Every LEASE_SWEEP_INTERVAL_SECONDS: releases expired leases (so abandoned items come back to the
  * queue within one interval), updates the lease gauges, repairs labels-per-item quotas that drifted,
- * drops abandoned ranking chunks and deletes event bookkeeping past EVENT_RETENTION_HOURS. Sweeps never
- * overlap; the next one is scheduled when one ends.
+ * drops abandoned ranking chunks and the rankings of deleted projects, and deletes event bookkeeping past
+ * EVENT_RETENTION_HOURS. Sweeps never overlap; the next one is scheduled when one ends.
  */
 @Injectable()
 export class LeaseSweeperService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -62,6 +62,8 @@ export class LeaseSweeperService implements OnApplicationBootstrap, BeforeApplic
 
     const abandoned = await this.rankings.deleteAbandonedChunks(this.db.manager, ABANDONED_CHUNK_SECONDS);
     if (abandoned > 0) this.logger.warn(`dropped ${abandoned} chunk(s) of rankings that never completed`);
+    const orphaned = await this.rankings.dropOrphanedRankings(this.db);
+    if (orphaned > 0) this.logger.log(`dropped the partitions of ${orphaned} ranking(s) of deleted projects`);
 
     const hours = this.config.EVENT_RETENTION_HOURS;
     const outbox = await this.retention.deletePublishedOutbox(hours);

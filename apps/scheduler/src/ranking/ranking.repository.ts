@@ -168,6 +168,22 @@ export class RankingRepository {
     return superseded.length;
   }
 
+  /**
+   * Drops the partitions of rankings whose queue_rankings row is gone: deleting a project (from adminer)
+   * deletes its rankings' rows by cascade, but each partition is a table of its own and would stay.
+   * Outside any transaction (see dropQueueRanks).
+   */
+  async dropOrphanedRankings(db: DataSource): Promise<number> {
+    const orphans = (await db.query(
+      `SELECT p.id FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
+              LATERAL (SELECT substring(c.relname FROM '^queue_ranks_([0-9]+)$')::int AS id) p
+        WHERE i.inhparent = 'queue_ranks'::regclass
+          AND NOT EXISTS (SELECT 1 FROM queue_rankings r WHERE r.id = p.id)`,
+    )) as { id: number }[];
+    for (const { id } of orphans) await dropQueueRanks(db, id);
+    return orphans.length;
+  }
+
   /** Drops chunks of rankings that never completed (a trainer that died mid-way), after `maxAgeSeconds`. */
   async deleteAbandonedChunks(tx: EntityManager, maxAgeSeconds: number): Promise<number> {
     const [, deleted] = (await tx.query(
