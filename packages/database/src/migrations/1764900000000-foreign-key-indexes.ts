@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Deleting items (a project, from adminer) makes PostgreSQL delete their labels and skips by `item_id`,
  * one item at a time; only partial indexes (live labels) and none at all (skips) covered that, so each
- * item scanned both tables: 9.3 s for 20,000 items, hours at a million. Plain indexes make it 0.2 s.
+ * item scanned both tables: 9.3 s for 20,000 items, and a million-item project had not gone after 10
+ * minutes. With plain indexes: 0.2 s, and 13 s for a million items with half a million labels.
  * Queries for an item's live labels use the full index as well as the partial one.
  */
 export class ForeignKeyIndexes1764900000000 implements MigrationInterface {
