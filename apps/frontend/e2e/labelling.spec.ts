@@ -176,13 +176,31 @@ test('two labellers label digits by keyboard in parallel; undo and skip work; th
     expect(shown).not.toBe(skipped);
   }
 
-  // A network failure keeps the item on screen; Retry sends the same request (same clientRequestId) again.
-  await ada.page.route('**/api/items/*/labels', (route) => route.abort('internetdisconnected'), { times: 1 });
+  // A submit whose answer is lost on the way (the API restarting) is sent again by the page itself, with
+  // the same clientRequestId: the label the first attempt stored is answered, not a second one.
+  await ada.page.route(
+    '**/api/items/*/labels',
+    async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    },
+    { times: 1 },
+  );
+  const dropped = await shownItem(ada.page);
+  const countBeforeDrop = await myCount(ada.page);
+  await ada.page.keyboard.press(truthOf(dropped));
+  await waitForItemOtherThan(ada.page, dropped);
+  await expect(ada.page.getByTestId('my-count')).toHaveText(`you: ${countBeforeDrop + 1}`);
+  await expect(ada.page.getByRole('alert').filter({ hasText: 'could not be reached' })).toHaveCount(0);
+
+  // A network that stays down keeps the item on screen; Retry sends the same request again.
+  await ada.page.route('**/api/items/*/labels', (route) => route.abort('internetdisconnected'));
   const failing = await shownItem(ada.page);
   await ada.page.keyboard.press(truthOf(failing));
   await expect(ada.page.getByRole('alert').filter({ hasText: 'could not be reached' })).toBeVisible();
   await expect(ada.page.getByTestId('item')).toHaveAttribute('data-external-id', failing ?? '');
   const countBeforeRetry = await myCount(ada.page);
+  await ada.page.unroute('**/api/items/*/labels');
   await ada.page.getByRole('button', { name: 'Retry' }).click();
   await waitForItemOtherThan(ada.page, failing);
   await expect(ada.page.getByTestId('my-count')).toHaveText(`you: ${countBeforeRetry + 1}`);

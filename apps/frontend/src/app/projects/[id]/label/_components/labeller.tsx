@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LabelValue, NextItemResponse, ProgressCounts, Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { retryTransient } from '@/lib/api/retry';
 import { newClientRequestId } from '@/lib/client-request-id';
 import { shortcutKeys } from '@/lib/shortcuts';
 import { ItemView } from './item-view';
@@ -69,15 +70,21 @@ export function Labeller({ project }: { project: Project }) {
     router.replace(`/sign-in?expired=1&next=${encodeURIComponent(returnTo)}`);
   }, [router, returnTo]);
 
-  /** Runs one action at a time; failures become the page's states, each with a way on. */
+  /**
+   * Runs one action at a time; failures become the page's states, each with a way on. A repeatable action
+   * (`repeatable`) is first retried by itself while the API cannot be reached, so a restart goes unnoticed.
+   */
   const run = useCallback(
-    async (work: () => Promise<void>, options: { onUnauthorized?: () => void; onNotFound?: () => void } = {}) => {
+    async (
+      work: () => Promise<void>,
+      options: { onUnauthorized?: () => void; onNotFound?: () => void; repeatable?: boolean } = {},
+    ) => {
       if (busyRef.current) return;
       busyRef.current = true;
       setBusy(true);
       setFailure(null);
       try {
-        await work();
+        await (options.repeatable ? retryTransient(work) : work());
       } catch (error) {
         labelStartedAt.current = null;
         if (isApiError(error, 401)) {
@@ -99,7 +106,10 @@ export function Labeller({ project }: { project: Project }) {
     [goSignIn],
   );
 
-  const loadNext = useCallback(() => run(async () => show(await browserApi.next(project.id))), [run, show, project.id]);
+  const loadNext = useCallback(
+    () => run(async () => show(await browserApi.next(project.id)), { repeatable: true }),
+    [run, show, project.id],
+  );
 
   const submitPending = useCallback(
     async ({ itemId, ...request }: PendingLabel, { next = false } = {}) => {
@@ -176,7 +186,7 @@ export function Labeller({ project }: { project: Project }) {
           const next = await submitPending(label, { next: true });
           show(next ?? (await browserApi.next(project.id)));
         },
-        { onUnauthorized: () => pending.save(label) },
+        { onUnauthorized: () => pending.save(label), repeatable: true },
       );
     },
     [served, run, submitPending, show, project.id, pending],
