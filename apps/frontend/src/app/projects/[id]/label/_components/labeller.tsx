@@ -71,8 +71,8 @@ export function Labeller({ project }: { project: Project }) {
   }, [router, returnTo]);
 
   /**
-   * Runs one action at a time; failures become the page's states, each with a way on. A repeatable action
-   * (`repeatable`) is first retried by itself while the API cannot be reached, so a restart goes unnoticed.
+   * Runs one action at a time; failures become the page's states, each with a way on. An action marked
+   * `repeatable` is first retried by itself while the API cannot be reached, so a restart goes unnoticed.
    */
   const run = useCallback(
     async (
