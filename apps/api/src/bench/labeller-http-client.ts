@@ -6,8 +6,8 @@ const HEADERS_END = Buffer.from('\r\n\r\n');
  * The simulated labellers' HTTP/1.1 client: plain keep-alive sockets, one per labeller in flight, with
  * requests written in one piece and answers read by Content-Length (what the API sends). The labellers'
  * browsers run on other machines; here the client shares two cores with the API and PostgreSQL, so it is
- * kept as cheap as pgbench is for the floor: node:http cost 0.4-0.6 ms of CPU per label on the 2-core
- * machine, fetch twice that.
+ * kept cheap: 0.2 ms of CPU per label on the 2-core machine, where node:http cost 0.3-0.7 and fetch twice
+ * that (pgbench, the floor's client: 0.1).
  */
 export class LabellerHttpClient {
   private readonly idle: Socket[] = [];

@@ -175,7 +175,8 @@ async function main(): Promise<void> {
        SELECT id::uuid, id || '@pgbench.local', 'pgbench', 'labeller', '!' FROM unnest($1::text[]) AS id`,
       [pgbenchIds],
     );
-    // A labelled project next door, as in any database past its first project. With `labels` empty, the
+    // A labelled project next door, as in any database past its first project (its labels and their lease
+    // grants: see labelFirstHalf). With `labels` empty, the
     // claim's plans made right after a reset (statistics: empty; autovacuum is off on the reference
     // machine, so they never caught up) scanned `labels` in full for every candidate item, slower with
     // every label of the run: pgbench fell to 22-42 labels/s in some runs of the fresh states.
