@@ -176,10 +176,10 @@ async function main(): Promise<void> {
       [pgbenchIds],
     );
     // A labelled project next door, as in any database past its first project (its labels and their lease
-    // grants: see labelFirstHalf). With `labels` empty, the
-    // claim's plans made right after a reset (statistics: empty; autovacuum is off on the reference
-    // machine, so they never caught up) scanned `labels` in full for every candidate item, slower with
-    // every label of the run: pgbench fell to 22-42 labels/s in some runs of the fresh states.
+    // grants: see labelFirstHalf). With `labels` empty, the claim's plans made right after a reset
+    // (statistics: empty; autovacuum is off on the reference machine, so they never caught up) scanned
+    // `labels` in full for every candidate item, slower with every label of the run: pgbench fell to
+    // 22-42 labels/s in some runs of the fresh states.
     await labelFirstHalf(db, await createProject(db, NEIGHBOUR_ITEMS));
     for (const items of SIZES) {
       const project = await createProject(db, items);
