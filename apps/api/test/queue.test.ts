@@ -219,4 +219,48 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     expect(malformed.body.message).toBe('item id must be a positive integer, got "1e3"');
     await http().post(`/projects/${project.id}/next`).expect(401);
   });
+
+  // AuthGuard looks the project of these two routes up with the session, in one statement.
+  it('serves next and takes submits only in projects the caller may see, by session or by API token', async () => {
+    const project = await createProjectWithItems(api, { items: 3 });
+    const member = await createUserWithSession(api, { projectIds: [project.id] });
+    const outsider = await createUserWithSession(api);
+    const admin = await createUserWithSession(api, { role: 'admin' });
+    type Credential = [header: string, value: string];
+    const cookie = (user: TestUser): Credential => ['Cookie', user.cookie];
+    const bearer = async (user: TestUser): Promise<Credential> => {
+      const created = await http()
+        .post('/api-tokens')
+        .set('Cookie', admin.cookie)
+        .send({ name: 'script', userId: user.id })
+        .expect(201);
+      return ['Authorization', `Bearer ${created.body.token}`];
+    };
+    const askNext = (credential: Credential) =>
+      http().post(`/projects/${project.id}/next`).set(...credential);
+    const label = (credential: Credential, itemId: number) =>
+      http()
+        .post(`/items/${itemId}/labels`)
+        .set(...credential)
+        .send({ value: 'cat', clientRequestId: `label-${itemId}` });
+
+    for (const outsiders of [cookie(outsider), await bearer(outsider)]) {
+      await askNext(outsiders).expect(404);
+      const refused = await label(outsiders, project.itemIds[0]!).expect(404);
+      expect(refused.body.message).toBe(`item ${project.itemIds[0]} not found`);
+    }
+    // the member by session, then by token, and an admin who is no member
+    for (const allowed of [cookie(member), await bearer(member), cookie(admin)]) {
+      const served = await askNext(allowed).expect(200);
+      await label(allowed, served.body.item.id).expect(201);
+    }
+    await db.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1`, [member.id]);
+    await askNext(cookie(member)).expect(401);
+    await label(cookie(member), project.itemIds[2]!).expect(401);
+
+    const [{ labels }] = await db.query(`SELECT count(*)::int AS labels FROM labels WHERE item_id = ANY($1)`, [
+      project.itemIds,
+    ]);
+    expect(labels).toBe(3);
+  });
 });

@@ -1,5 +1,6 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Role } from '@foreman/contracts';
+import type { ProjectEntity } from '@foreman/database';
 import { PUBLIC_ROUTE } from '@foreman/observability';
 import type { AuthenticatedUser } from './authenticated-user';
 
@@ -16,4 +17,26 @@ export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
 export const CurrentUser = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): AuthenticatedUser =>
     ctx.switchToHttp().getRequest<{ user: AuthenticatedUser }>().user,
+);
+
+export const ROUTE_PROJECT = 'foreman:route-project';
+
+/** Where a handler's project comes from: the project or item id in path param `param`. */
+export interface RouteProjectSource {
+  of: 'project' | 'item';
+  param: string;
+}
+
+/**
+ * The handler works in the project of its path's project or item id: AuthGuard looks that project up
+ * together with the caller's session, in one statement (next and submit, the requests every label makes),
+ * and `@RouteProject()` hands it over.
+ */
+export const ProjectFromPath = (of: RouteProjectSource['of'], param: string) =>
+  SetMetadata(ROUTE_PROJECT, { of, param } satisfies RouteProjectSource);
+
+/** The route's project (see ProjectFromPath); null when it does not exist or the caller may not see it. */
+export const RouteProject = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): ProjectEntity | null =>
+    ctx.switchToHttp().getRequest<{ routeProject?: ProjectEntity | null }>().routeProject ?? null,
 );

@@ -11,23 +11,24 @@ export interface CredentialOwner {
   role: Role;
 }
 
+export type SessionOwner = CredentialOwner & { sessionId: string };
+
+/** The active user behind a live (unexpired, unrevoked) session whose token hash is $1. */
+export const SESSION_OWNER_SQL = `
+  SELECT u.id, u.email, u.display_name AS "displayName", u.role, s.id AS "sessionId"
+    FROM sessions s JOIN users u ON u.id = s.user_id
+   WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`;
+
 @Injectable()
 export class AuthRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * The active user behind a live (unexpired, unrevoked) session, by the hash of its token. Every request
-   * asks this, so it is a named statement: planned once per connection.
+   * SESSION_OWNER_SQL, by the hash of the session's token. Every request asks this, so it is a named
+   * statement: planned once per connection.
    */
-  async findSessionOwner(tokenHash: string): Promise<(CredentialOwner & { sessionId: string }) | null> {
-    const rows = await queryNamed<CredentialOwner & { sessionId: string }>(
-      this.db,
-      'session-owner',
-      `SELECT u.id, u.email, u.display_name AS "displayName", u.role, s.id AS "sessionId"
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
-      [tokenHash],
-    );
+  async findSessionOwner(tokenHash: string): Promise<SessionOwner | null> {
+    const rows = await queryNamed<SessionOwner>(this.db, 'session-owner', SESSION_OWNER_SQL, [tokenHash]);
     return rows[0] ?? null;
   }
 

@@ -6,8 +6,9 @@ import {
   type SubmitLabelRequest,
   type SubmitLabelResponse,
 } from '@foreman/contracts';
+import type { ProjectEntity } from '@foreman/database';
 import { ZodValidationPipe } from '../../common/zod-validation.pipe';
-import { CurrentUser } from '../auth/auth.decorators';
+import { CurrentUser, ProjectFromPath, RouteProject } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { IdParamPipe } from '../queue/id-param.pipe';
 import { LabelsService } from './labels.service';
@@ -18,13 +19,15 @@ export class LabelsController {
 
   /** 201 with the new label; 200 with the same label when this retries an earlier request. */
   @Post('items/:itemId/labels')
+  @ProjectFromPath('item', 'itemId')
   async submit(
     @CurrentUser() user: AuthenticatedUser,
+    @RouteProject() project: ProjectEntity | null,
     @Param('itemId', new IdParamPipe('item')) itemId: number,
     @Body(new ZodValidationPipe(submitLabelRequestSchema)) body: SubmitLabelRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SubmitLabelResponse> {
-    const { created, ...answer } = await this.labels.submit(user, itemId, body);
+    const { created, ...answer } = await this.labels.submit(user, project, itemId, body);
     response.status(created ? 201 : 200);
     return answer;
   }

@@ -45,10 +45,16 @@ export class LabelsService {
   /**
    * Labels an item the queue served to the caller. Accepted while they hold the lease, or after it expired
    * as long as the item still needs labels and nobody else holds a live lease on it; otherwise 409 saying
-   * why. A retry with the same clientRequestId answers the label the first request created.
+   * why. A retry with the same clientRequestId answers the label the first request created. `project` is
+   * the item's project as the caller may see it (null: 404).
    */
-  async submit(user: AuthenticatedUser, itemId: number, request: SubmitLabelRequest): Promise<SubmitOutcome> {
-    const project = await this.queueService.projectOfItem(user, itemId);
+  async submit(
+    user: AuthenticatedUser,
+    project: ProjectEntity | null,
+    itemId: number,
+    request: SubmitLabelRequest,
+  ): Promise<SubmitOutcome> {
+    if (!project) throw new NotFoundException(`item ${itemId} not found`);
     const value = normaliseLabelValue(project, request.value);
 
     let label: LabelRow;

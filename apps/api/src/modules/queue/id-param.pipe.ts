@@ -7,8 +7,14 @@ export class IdParamPipe implements PipeTransform<string, number> {
   constructor(private readonly what: string) {}
 
   transform(value: string): number {
-    const id = /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : NaN;
-    if (!(id <= MAX_ID)) throw new BadRequestException(`${this.what} id must be a positive integer, got "${value}"`);
+    const id = parseId(value);
+    if (id === null) throw new BadRequestException(`${this.what} id must be a positive integer, got "${value}"`);
     return id;
   }
+}
+
+/** The id a path param holds, or null unless it is a positive integer that fits an id column. */
+export function parseId(value: string): number | null {
+  const id = /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : NaN;
+  return id <= MAX_ID ? id : null;
 }

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import type { NextItemResponse, SkipItemResponse } from '@foreman/contracts';
-import { CurrentUser } from '../auth/auth.decorators';
+import type { ProjectEntity } from '@foreman/database';
+import { CurrentUser, ProjectFromPath, RouteProject } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { IdParamPipe } from './id-param.pipe';
 import { QueueService } from './queue.service';
@@ -12,8 +13,13 @@ export class QueueController {
   /** The caller's next item under a lease (the same one again while their lease is live), or done. */
   @Post('projects/:projectId/next')
   @HttpCode(200)
-  next(@CurrentUser() user: AuthenticatedUser, @Param('projectId') projectId: string): Promise<NextItemResponse> {
-    return this.queue.next(user, projectId);
+  @ProjectFromPath('project', 'projectId')
+  next(
+    @CurrentUser() user: AuthenticatedUser,
+    @RouteProject() project: ProjectEntity | null,
+    @Param('projectId') projectId: string,
+  ): Promise<NextItemResponse> {
+    return this.queue.next(user, project, projectId);
   }
 
   @Post('items/:itemId/skip')

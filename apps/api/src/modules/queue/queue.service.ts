@@ -20,8 +20,13 @@ export class QueueService {
     private readonly progress: ProgressCountsService,
   ) {}
 
-  async next(user: AuthenticatedUser, projectId: string): Promise<NextItemResponse> {
-    const project = await this.access.getForUser(user, projectId);
+  /** POST next in project `projectId`, looked up as the caller may see it (`project`; null: 404). */
+  async next(
+    user: AuthenticatedUser,
+    project: ProjectEntity | null,
+    projectId: string,
+  ): Promise<NextItemResponse> {
+    if (!project) throw new NotFoundException(`project ${projectId} not found`);
     return this.nextIn(project, user.id);
   }
 
