@@ -29,7 +29,7 @@ export interface RouteProjectSource {
 
 /**
  * The handler works in the project of its path's project or item id: AuthGuard looks that project up
- * together with the caller's session, in one statement (next and submit, the requests every label makes),
+ * together with the caller's session, in one statement (next, submit and skip: the labelling page's calls),
  * and `@RouteProject()` hands it over.
  */
 export const ProjectFromPath = (of: RouteProjectSource['of'], param: string) =>

@@ -34,11 +34,6 @@ export class ProjectAccessService {
     return project;
   }
 
-  /** The project of item `itemId` if the caller may see it, else null (unknown item or not theirs alike). */
-  async getForItem(user: AuthenticatedUser, itemId: number): Promise<ProjectEntity | null> {
-    return this.findVisible(user, { of: 'item', id: itemId });
-  }
-
   /** The project `key` names if the caller may see it, else null. */
   async findVisible(user: AuthenticatedUser, key: ProjectKey): Promise<ProjectEntity | null> {
     const [row] = await queryNamed<ProjectEntity>(

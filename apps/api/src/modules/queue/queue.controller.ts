@@ -24,10 +24,12 @@ export class QueueController {
 
   @Post('items/:itemId/skip')
   @HttpCode(200)
+  @ProjectFromPath('item', 'itemId')
   skip(
     @CurrentUser() user: AuthenticatedUser,
+    @RouteProject() project: ProjectEntity | null,
     @Param('itemId', new IdParamPipe('item')) itemId: number,
   ): Promise<SkipItemResponse> {
-    return this.queue.skip(user, itemId);
+    return this.queue.skip(user, project, itemId);
   }
 }

@@ -4,7 +4,6 @@ import type { DataSource } from 'typeorm';
 import type { NextItemResponse, SkipItemResponse } from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
-import { ProjectAccessService } from '../projects/project-access.service';
 import { LeaseRepository, type LeasedItem } from './lease.repository';
 import { ProgressCountsService } from './progress-counts.service';
 import { QueueRepository } from './queue.repository';
@@ -14,7 +13,6 @@ import { QueueRepository } from './queue.repository';
 export class QueueService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly access: ProjectAccessService,
     private readonly leases: LeaseRepository,
     private readonly queue: QueueRepository,
     private readonly progress: ProgressCountsService,
@@ -57,19 +55,17 @@ export class QueueService {
     };
   }
 
-  /** The project of an item the caller may see; 404 alike for unknown items and other people's projects. */
-  async projectOfItem(user: AuthenticatedUser, itemId: number): Promise<ProjectEntity> {
-    const project = await this.access.getForItem(user, itemId);
-    if (!project) throw new NotFoundException(`item ${itemId} not found`);
-    return project;
-  }
-
   /**
    * Releases the caller's lease on the item and records the skip: the item stays in the queue for
-   * everyone else but is not offered to this labeller again.
+   * everyone else but is not offered to this labeller again. `project` is the item's project as the caller
+   * may see it (null: 404).
    */
-  async skip(user: AuthenticatedUser, itemId: number): Promise<SkipItemResponse> {
-    const project = await this.projectOfItem(user, itemId);
+  async skip(
+    user: AuthenticatedUser,
+    project: ProjectEntity | null,
+    itemId: number,
+  ): Promise<SkipItemResponse> {
+    if (!project) throw new NotFoundException(`item ${itemId} not found`);
     await this.db.transaction(async (tx) => {
       const state = await this.queue.lockItemState(tx, itemId, user.id);
       if (state.labellerLabelId !== null) {
