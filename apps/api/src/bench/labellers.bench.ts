@@ -511,8 +511,8 @@ async function pgbenchBackendsGone(db: DataSource): Promise<void> {
 
 /**
  * Waits until the API's relay has published every event in the outbox. The floor's submits write events
- * too (the same statement), thousands per run; relayed during the next run, they took its first 100-200 ms
- * of both cores and were counted as that run's work.
+ * too (the same statement), thousands per run, which the relay would otherwise publish during the next
+ * run, as if they were that run's work.
  */
 async function outboxRelayed(db: DataSource): Promise<void> {
   for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
