@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * Browser tests against the real system: e2e/global-setup.ts starts PostgreSQL-backed API, trainer,
- * scheduler and `next start` on free ports and hands the site's address over as E2E_BASE_URL.
+ * scheduler and the standalone site server on free ports and hands the site's address over as E2E_BASE_URL.
  */
 export default defineConfig({
   testDir: './e2e',

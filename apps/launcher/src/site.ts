@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './config/env';
@@ -11,24 +11,42 @@ export interface Site {
 }
 
 const STOP_TIMEOUT_MS = 10_000;
-const frontendDir = join(REPO_ROOT, 'apps', 'frontend');
+/** Next.js's standalone server, as the site's image runs it; `pnpm build` leaves it with its static files. */
+const SITE_SERVER = join(REPO_ROOT, 'apps/frontend/.next/standalone/apps/frontend/server.js');
 
-/** The Next.js site (`next start` on the production build), its output in `<dataDir>/site.log`. */
-export function startSite(options: { dataDir: string; port: number; apiUrl: string }): Site {
-  if (!existsSync(join(frontendDir, '.next', 'BUILD_ID'))) {
-    throw new Error('the site is not built: run `pnpm build` (pnpm start does it), or START_FRONTEND=false');
+/** Starts the site's server on `port` (every interface), reaching the API at `apiUrl`; output to `log`. */
+export function spawnSiteServer(options: {
+  port: number;
+  apiUrl: string;
+  log: number;
+  env: NodeJS.ProcessEnv;
+}): ChildProcess {
+  if (!existsSync(SITE_SERVER)) {
+    throw new Error('the site is not built: run `pnpm build` (pnpm start does it)');
   }
-  const nextBin = join(
-    dirname(require.resolve('next/package.json', { paths: [frontendDir] })),
-    'dist/bin/next',
-  );
+  return spawn(process.execPath, [SITE_SERVER], {
+    cwd: dirname(SITE_SERVER),
+    env: {
+      ...options.env,
+      API_URL: options.apiUrl,
+      PORT: String(options.port),
+      HOSTNAME: '0.0.0.0',
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    stdio: ['ignore', options.log, options.log],
+  });
+}
+
+/** The Next.js site, its output in `<dataDir>/site.log`. */
+export function startSite(options: { dataDir: string; port: number; apiUrl: string }): Site {
   const logFile = join(options.dataDir, 'site.log');
-  const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [nextBin, 'start', '--port', String(options.port)], {
-    cwd: frontendDir,
+  const child = spawnSiteServer({
+    port: options.port,
+    apiUrl: options.apiUrl,
+    log: openSync(logFile, 'a'),
     // eslint-disable-next-line no-restricted-properties -- Next.js reads its own environment
-    env: { ...process.env, API_URL: options.apiUrl, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', log, log],
+    env: process.env,
   });
   const pidFile = join(options.dataDir, 'site.pid');
   if (child.pid) writeFileSync(pidFile, `${child.pid}\n`);

@@ -90,10 +90,13 @@ export async function startNodeService(
   return { name, url, stop: stopper(child) };
 }
 
+/** The site as its image runs it: the standalone server `pnpm build` leaves, with its static files. */
 export async function startFrontend(port: number, apiUrl: string): Promise<Service> {
-  const nextBin = require.resolve('next/dist/bin/next', { paths: [FRONTEND_DIR] });
-  const child = startProcess('frontend', [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], FRONTEND_DIR, {
+  const server = path.join(FRONTEND_DIR, '.next', 'standalone', 'apps', 'frontend', 'server.js');
+  const child = startProcess('frontend', [server], path.dirname(server), {
     API_URL: apiUrl,
+    PORT: String(port),
+    HOSTNAME: '127.0.0.1',
     NODE_ENV: 'production',
   });
   const url = `http://127.0.0.1:${port}`;

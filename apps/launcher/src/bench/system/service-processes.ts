@@ -6,12 +6,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
 import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
 import { REPO_ROOT } from '../../config/env';
 import { freePorts } from '../../harness/launcher-process';
 import { waitForHttp } from '../../progress';
+import { spawnSiteServer } from '../../site';
 
 export type ServiceName = 'api' | 'trainer' | 'scheduler' | 'site';
 
@@ -125,45 +126,19 @@ export async function startServices(options: {
   }
 }
 
-/**
- * The site as its image runs it: Next.js's standalone server (`node apps/frontend/server.js` in
- * .next/standalone, apps/frontend/Dockerfile); `next start` when the build has no standalone output.
- */
+/** The site as its image runs it: Next.js's standalone server. */
 function startSiteProcess(
   port: number,
   apiUrl: string,
   logDir: string,
 ): { child: ChildProcess; service: ServiceProcess } {
-  const frontendDir = join(REPO_ROOT, 'apps', 'frontend');
-  if (!existsSync(join(frontendDir, '.next', 'BUILD_ID'))) {
-    throw new Error('the site is not built: `pnpm --filter @foreman/frontend build`, or BENCH_SITE=false');
-  }
-  const standalone = join(frontendDir, '.next', 'standalone', 'apps', 'frontend', 'server.js');
-  const command = existsSync(standalone)
-    ? { cwd: dirname(standalone), args: [standalone] }
-    : {
-        cwd: frontendDir,
-        args: [
-          join(dirname(require.resolve('next/package.json', { paths: [frontendDir] })), 'dist/bin/next'),
-          'start',
-          '--port',
-          String(port),
-        ],
-      };
   const logFile = join(logDir, 'site.log');
-  const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, command.args, {
-    cwd: command.cwd,
-    env: {
-       
-      PATH: process.env.PATH ?? '',
-      API_URL: apiUrl,
-      PORT: String(port),
-      HOSTNAME: '127.0.0.1',
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', log, log],
+  const child = spawnSiteServer({
+    port,
+    apiUrl,
+    log: openSync(logFile, 'a'),
+    // (the PATH alone: no setting of this shell reaches the site)
+    env: { PATH: process.env.PATH ?? '' },
   });
   return { child, service: { name: 'site', pid: child.pid!, port, logFile } };
 }
