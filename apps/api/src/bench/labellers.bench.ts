@@ -376,7 +376,7 @@ async function reset(db: DataSource, project: BenchProject, labellerIds: string[
   await db.query(`DELETE FROM lease_grants WHERE labeller_id = ANY($1::uuid[])`, [labellerIds]);
   await db.query(`VACUUM ANALYZE items, labels, leases, lease_grants, queue_ranks`);
   // The vacuum leaves up to ~130 MB of dirty pages in the OS cache (a million items); written back half a
-  // minute later, in the middle of the next run, they held its commits' WAL flushes for 40-80 ms.
+  // minute later, in the middle of the next run, they held its commits' WAL flushes for 40-96 ms.
   execFileSync('sync');
 }
 
