@@ -7,11 +7,12 @@
  * bench/results/api-auth.json and the "api:auth" section of docs/benchmarks.md.
  */
 import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
-import { createTestDatabase } from '@foreman/database/testing';
-import { createTestVhost } from '@foreman/messaging/testing';
+import type { TestDatabase } from '@foreman/database/testing';
+import type { TestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
 import { loadApiConfig } from '../config/env';
 import { PasswordHasher } from '../modules/users/password-hasher';
+import { withScratchSystem } from './scratch-system';
 
 const EMAIL = 'bench@example.org';
 const PASSWORD = 'a bench passphrase of some length';
@@ -61,8 +62,9 @@ async function timeEach(times: number, work: () => Promise<unknown>): Promise<nu
   return summarise(durations, 1).p50Ms;
 }
 
-async function main(): Promise<void> {
-  const [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
+const main = (): Promise<void> => withScratchSystem(runBench);
+
+async function runBench(db: TestDatabase, vhost: TestVhost): Promise<void> {
   const config = loadApiConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -122,7 +124,6 @@ async function main(): Promise<void> {
     writeResults(results);
   } finally {
     await app.close();
-    await Promise.all([db.drop(), vhost.drop()]);
   }
 }
 

@@ -18,10 +18,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
 import { loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
-import { createTestDatabase } from '@foreman/database/testing';
-import { createTestVhost } from '@foreman/messaging/testing';
+import type { TestDatabase } from '@foreman/database/testing';
+import type { TestVhost } from '@foreman/messaging/testing';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
 import { ApiProcess, runBenchOrApi, serveApi } from './api-process';
+import { withScratchSystem } from './scratch-system';
 
 const knobs = process.env;
 const SIZES = (knobs.BENCH_ITEMS_ROWS ?? '100000,1000000').split(',').map(Number);
@@ -224,9 +225,10 @@ interface Results {
   export: Record<string, StepResult & { mib: number; firstByteMs: number }>;
 }
 
-async function main(): Promise<void> {
+const main = (): Promise<void> => withScratchSystem(runBench);
+
+async function runBench(database: TestDatabase, vhost: TestVhost): Promise<void> {
   const loadAtStart = loadAverage();
-  const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   const db = new Client({ connectionString: database.url });
   await db.connect();
   const api = await ApiProcess.start(__filename, { databaseUrl: database.url, amqpUrl: vhost.url });
@@ -350,7 +352,6 @@ async function main(): Promise<void> {
   } finally {
     await api.stop();
     await db.end();
-    await Promise.all([database.drop(), vhost.drop()]);
   }
 }
 

@@ -48,12 +48,13 @@ import {
   dropQueueRanks,
 } from '@foreman/database';
 import { EVENT_TYPES, buildEvent, type NextItemResponse } from '@foreman/contracts';
-import { createTestDatabase } from '@foreman/database/testing';
-import { createTestVhost } from '@foreman/messaging/testing';
+import type { TestDatabase } from '@foreman/database/testing';
+import type { TestVhost } from '@foreman/messaging/testing';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
 import { SUBMIT_LABEL_SQL } from '../modules/labels/label.repository';
 import { ApiProcess, runBenchOrApi, serveApi } from './api-process';
 import { LabellerHttpClient } from './labeller-http-client';
+import { withScratchSystem } from './scratch-system';
 
 // Benchmark knobs, not service settings (config/env.ts is the services' settings).
 
@@ -157,9 +158,10 @@ ${forPgbench(SUBMIT_LABEL_SQL, [
 \\endif
 `;
 
-async function main(): Promise<void> {
+const main = (): Promise<void> => withScratchSystem(runBench);
+
+async function runBench(database: TestDatabase, vhost: TestVhost): Promise<void> {
   const loadAtStart = loadAverage();
-  const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   // (a small pool: pgbench's clients and the API's pool must fit in max_connections beside it)
   const db = await new DataSource({ type: 'postgres', url: database.url, extra: { max: 2 } }).initialize();
   const profile = knobs.BENCH_LABELLER_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}`] : [];
@@ -259,7 +261,6 @@ async function main(): Promise<void> {
   } finally {
     await api.stop();
     await db.destroy();
-    await Promise.all([database.drop(), vhost.drop()]);
   }
 }
 

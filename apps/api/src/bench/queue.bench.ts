@@ -15,14 +15,15 @@ import {
   roundToTenth as round,
   writeBenchmarkResults,
 } from '@foreman/bench-kit';
-import { createTestDatabase } from '@foreman/database/testing';
-import { createTestVhost } from '@foreman/messaging/testing';
+import type { TestDatabase } from '@foreman/database/testing';
+import type { TestVhost } from '@foreman/messaging/testing';
 import { createApiApp } from '../bootstrap';
 import { loadApiConfig } from '../config/env';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
 import { LeaseRepository } from '../modules/queue/lease.repository';
 import { ProgressCountsService } from '../modules/queue/progress-counts.service';
 import { QueueRepository } from '../modules/queue/queue.repository';
+import { withScratchSystem } from './scratch-system';
 
 const LABELLERS = 32;
 const DRAIN_ITEMS = 2_000;
@@ -54,9 +55,10 @@ async function fetchWithRetry(url: string, init: RequestInit, attempts = 3): Pro
   }
 }
 
-async function main(): Promise<void> {
+const main = (): Promise<void> => withScratchSystem(runBench);
+
+async function runBench(database: TestDatabase, vhost: TestVhost): Promise<void> {
   const load = { start: loadAverage(), end: 0 };
-  const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   const app = await createApiApp(
     loadApiConfig({
       NODE_ENV: 'test',
@@ -178,7 +180,6 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(results, null, 2));
   } finally {
     await app.close();
-    await Promise.all([database.drop(), vhost.drop()]);
   }
 }
 
