@@ -1,6 +1,6 @@
 /**
  * The whole system for the browser tests: a fresh database and RabbitMQ vhost, the built API, trainer and
- * scheduler, and `next start` pointed at the API, each a child process on a free port.
+ * scheduler, and the site's standalone server pointed at the API, each a child process on a free port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
