@@ -53,8 +53,19 @@ async function startApi(
 
 async function setUp(items: number, labellers: number) {
   const [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-  const started = await startApi(db, vhost);
-  const env: Env = { db, vhost, ...started };
+  let env: Env | undefined;
+  try {
+    env = { db, vhost, ...(await startApi(db, vhost)) };
+    return { env, ...(await seed(env, items, labellers)) };
+  } catch (error) {
+    // (the drill's own clean-up only starts once this has returned)
+    await tearDown({ db, vhost, app: env?.app });
+    throw error;
+  }
+}
+
+/** A project of `items` one-label items and `labellers` members, each with a live session. */
+async function seed(env: Env, items: number, labellers: number) {
   const sql = env.app.get(DataSource);
   const [{ id: projectId }] = await sql.query(
     `INSERT INTO projects (name, classes, input_kind, shape) VALUES ('drill', '{a,b}', 'vector', '{2}') RETURNING id`,
@@ -78,7 +89,7 @@ async function setUp(items: number, labellers: number) {
     );
     users.push({ id: id as string, cookie: `${SESSION_COOKIE}=${token}` });
   }
-  return { env, projectId: projectId as string, users };
+  return { projectId: projectId as string, users };
 }
 
 /**
@@ -182,8 +193,8 @@ function assertNothingLostOrDoubled(labels: Awaited<ReturnType<typeof checkLabel
   );
 }
 
-async function tearDown(env: Env) {
-  await env.app.close().catch(() => undefined);
+async function tearDown(env: Pick<Env, 'db' | 'vhost'> & { app?: Env['app'] }) {
+  await env.app?.close().catch(() => undefined);
   await Promise.all([env.db.drop(), env.vhost.drop()]).catch(() => undefined);
 }
 

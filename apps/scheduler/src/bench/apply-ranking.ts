@@ -206,7 +206,12 @@ async function main(): Promise<void> {
     url: db.url,
     poolSize: 4,
     applicationName: 'foreman-bench',
-  }).initialize();
+  })
+    .initialize()
+    .catch(async (error: unknown) => {
+      await db.drop();
+      throw error;
+    });
   try {
     console.log(`creating a project with ${ITEMS} items`);
     const [project] = (await dataSource.query(

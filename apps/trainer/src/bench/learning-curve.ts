@@ -160,7 +160,12 @@ function median(values: (number | null)[]): number | null {
 
 async function scoringThroughput(digits: LabelledItem[]) {
   const database = await createTestDatabase();
-  const dataSource = await createDataSource({ url: database.url, poolSize: 2 }).initialize();
+  const dataSource = await createDataSource({ url: database.url, poolSize: 2 })
+    .initialize()
+    .catch(async (error: unknown) => {
+      await database.drop();
+      throw error;
+    });
   try {
     const [project] = await dataSource.query(
       `INSERT INTO projects (name, classes, input_kind, shape) VALUES ('bench', $1, 'vector', '{8,8}') RETURNING id`,
