@@ -19,7 +19,8 @@ export class ProgressController {
   @Get()
   @ApiJsonResponse(
     200,
-    'counts, labellers and their agreement, classes, hourly timeline',
+    'counts, labellers and their agreement, classes, hourly timeline; on a large project a part that is ' +
+      'slow to count is reused for up to ten times what its count took (docs/items.md)',
     progressResponseSchema,
   )
   @ApiErrorResponses([404, 'no such project, or not a member'])

@@ -6,19 +6,21 @@ import type { ProgressResponse } from '@foreman/contracts';
 type ItemCounts = Pick<ProgressResponse, 'total' | 'fullyLabelled' | 'inProgress' | 'remaining' | 'leased'>;
 
 /**
- * Live (unretracted) labels with the answer normalised (a multi-label set sorted), and per item with
- * at least two labels: its label count, the count of its most common answer, and that answer when it
- * is the only most common one (a tie has no majority).
+ * The live (unretracted) labels on items with at least two, the answer normalised (a multi-label set
+ * sorted); and per such item: its label count, the count of its most common answer, and that answer when
+ * it is the only most common one (a tie has no majority). An item with one label cannot disagree, so only
+ * items whose label_count (their live labels, kept with each label) is two or more are read: with one
+ * label per item, none; at a million items, a fifth of them with two labels, 3 s instead of 8.
  */
 const MAJORITY_CTES = `
-  live AS (
+  shared AS (
     SELECT l.item_id, l.labeller_id,
            CASE WHEN cardinality(l.value) = 1 THEN l.value
                 ELSE ARRAY(SELECT v FROM unnest(l.value) AS v ORDER BY v) END AS answer
-      FROM labels l
-     WHERE l.project_id = $1 AND l.retracted_at IS NULL),
+      FROM items i JOIN labels l ON l.item_id = i.id AND l.retracted_at IS NULL
+     WHERE i.project_id = $1 AND i.label_count >= 2),
   votes AS (
-    SELECT item_id, answer, count(*)::int AS n FROM live GROUP BY item_id, answer),
+    SELECT item_id, answer, count(*)::int AS n FROM shared GROUP BY item_id, answer),
   per_item AS (
     SELECT item_id, sum(n)::int AS labels, max(n)::int AS top
       FROM votes GROUP BY item_id HAVING sum(n) >= 2),
@@ -77,14 +79,14 @@ export class ProgressRepository {
     }[] = await this.db.query(
       `WITH ${MAJORITY_CTES},
        judged AS (
-         SELECT live.labeller_id, count(*)::int AS judged,
-                count(*) FILTER (WHERE live.answer = m.answer)::int AS agreed
-           FROM live JOIN majority m ON m.item_id = live.item_id
-          GROUP BY live.labeller_id)
+         SELECT s.labeller_id, count(*)::int AS judged, count(*) FILTER (WHERE s.answer = m.answer)::int AS agreed
+           FROM shared s JOIN majority m ON m.item_id = s.item_id
+          GROUP BY s.labeller_id)
        SELECT c.labeller_id AS "labellerId", u.display_name AS "displayName", c.labels,
               coalesce(j.judged, 0) AS judged, coalesce(j.agreed, 0) AS agreed,
               (SELECT avg(top::float8 / labels) FROM majority) AS overall
-         FROM (SELECT labeller_id, count(*)::int AS labels FROM live GROUP BY labeller_id) c
+         FROM (SELECT labeller_id, count(*)::int AS labels FROM labels
+                WHERE project_id = $1 AND retracted_at IS NULL GROUP BY labeller_id) c
          JOIN users u ON u.id = c.labeller_id
          LEFT JOIN judged j ON j.labeller_id = c.labeller_id
         ORDER BY c.labels DESC, u.display_name`,

@@ -6,17 +6,77 @@ import { ProgressRepository } from './progress.repository';
 /** Hours in the progress timeline at most: 90 days. */
 const TIMELINE_HOURS = 90 * 24;
 
+/** A part of the progress that took less than this to count is counted afresh for every request. */
+const EXACT_BELOW_MS = 100;
+/**
+ * A slower part is reused for this many times what its count took, so however many dashboards poll a large
+ * project (every 2 s each), counting it keeps at most about a tenth of a core busy. At a million items and
+ * labels agreement takes seconds, so it may be a minute old; the item counts stay near exact.
+ */
+const REUSE_COST_FACTOR = 10;
+const MAX_REUSE_MS = 5 * 60_000;
+
+interface Counted<T> {
+  value: T;
+  countedAt: number;
+  tookMs: number;
+}
+
+/**
+ * GET /projects/:id/progress. Each of its four parts is one statement over the project's rows, so on a
+ * large project each costs in proportion to its items or labels; a part that is slow to count is counted
+ * at most once at a time per project on this instance (concurrent requests share the count) and reused
+ * for a while (REUSE_COST_FACTOR).
+ */
 @Injectable()
 export class ProgressService {
+  private readonly counted = new Map<string, Counted<unknown>>();
+  private readonly counting = new Map<string, Promise<Counted<unknown>>>();
+
   constructor(private readonly progress: ProgressRepository) {}
 
   async forProject(project: ProjectEntity): Promise<ProgressResponse> {
     const [counts, { labellers, agreement }, classDistribution, timeline] = await Promise.all([
-      this.progress.itemCounts(project.id),
-      this.progress.labellersAndAgreement(project.id),
-      this.progress.classDistribution(project.id, project.classes),
-      this.progress.timeline(project.id, TIMELINE_HOURS),
+      this.reuseOrCount(project.id, 'items', () => this.progress.itemCounts(project.id)),
+      this.reuseOrCount(project.id, 'labellers', () => this.progress.labellersAndAgreement(project.id)),
+      this.reuseOrCount(project.id, 'classes', () =>
+        this.progress.classDistribution(project.id, project.classes),
+      ),
+      this.reuseOrCount(project.id, 'timeline', () => this.progress.timeline(project.id, TIMELINE_HOURS)),
     ]);
     return { ...counts, labellers, classDistribution, agreement, timeline };
   }
+
+  private async reuseOrCount<T>(projectId: string, part: string, count: () => Promise<T>): Promise<T> {
+    const key = `${projectId}/${part}`;
+    const last = this.counted.get(key) as Counted<T> | undefined;
+    if (last && Date.now() - last.countedAt < reuseForMs(last.tookMs)) return last.value;
+    let counting = this.counting.get(key) as Promise<Counted<T>> | undefined;
+    if (!counting) {
+      counting = this.countNow(key, count).finally(() => this.counting.delete(key));
+      this.counting.set(key, counting);
+    }
+    return (await counting).value;
+  }
+
+  private async countNow<T>(key: string, count: () => Promise<T>): Promise<Counted<T>> {
+    const countedAt = Date.now();
+    const counted = { value: await count(), countedAt, tookMs: Date.now() - countedAt };
+    this.forgetExpired();
+    if (reuseForMs(counted.tookMs) > 0) this.counted.set(key, counted);
+    else this.counted.delete(key);
+    return counted;
+  }
+
+  /** Keeps the map to the parts still reusable (a deleted project's, too, go once expired). */
+  private forgetExpired(): void {
+    const now = Date.now();
+    for (const [key, { countedAt, tookMs }] of this.counted) {
+      if (now - countedAt >= reuseForMs(tookMs)) this.counted.delete(key);
+    }
+  }
+}
+
+function reuseForMs(tookMs: number): number {
+  return tookMs < EXACT_BELOW_MS ? 0 : Math.min(MAX_REUSE_MS, REUSE_COST_FACTOR * tookMs);
 }

@@ -31,7 +31,10 @@ export function Dashboard({
 
   useEffect(() => {
     let cancelled = false;
-    const timer = setInterval(async () => {
+    let timer: ReturnType<typeof setTimeout>;
+    // The next refresh is timed from the last answer, so a slow API (a large project's counts) never has
+    // this page's requests pile up on it.
+    const refresh = async () => {
       try {
         const [nextProgress, nextModels] = await Promise.all([
           browserApi.progress(project.id),
@@ -48,10 +51,12 @@ export function Dashboard({
         }
         setStale(true);
       }
-    }, REFRESH_MS);
+      if (!cancelled) timer = setTimeout(refresh, REFRESH_MS);
+    };
+    timer = setTimeout(refresh, REFRESH_MS);
     return () => {
       cancelled = true;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
   }, [project.id]);
 
