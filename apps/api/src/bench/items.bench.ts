@@ -376,7 +376,7 @@ function writeResults(results: Results): void {
   const progressRows = results.progress
     .map(
       (p) =>
-        `| | ${p.items.toLocaleString('en')} | ${p.labels.toLocaleString('en')} | ${p.countedMs} | ${p.nextMs} |`,
+        `| ${p.items.toLocaleString('en')} | ${p.labels.toLocaleString('en')} | ${p.countedMs} | ${p.nextMs} |`,
     )
     .join('\n');
   const missed = results.import.filter((r) => r.rowsPerSecond < IMPORT_TARGET_ROWS_PER_SECOND);
@@ -402,8 +402,8 @@ ${rows}
 
 ${verdict}
 
-| GET /projects/:id/progress | items | labels | first request: every part counted (ms) | the next, right after (ms) |
-| --- | --- | --- | --- | --- |
+| items | labels | GET /projects/:id/progress, first: every part counted (ms) | the next, right after (ms) |
+| --- | --- | --- | --- |
 ${progressRows}
 
 A part of the progress that took 100 ms or more to count is reused for ten times as long (at most 5 min):
