@@ -20,7 +20,7 @@ export class ProgressController {
   @ApiJsonResponse(
     200,
     'counts, labellers and their agreement, classes, hourly timeline; on a large project a part that is ' +
-      'slow to count is reused for up to ten times what its count took (docs/items.md)',
+      'slow to count may be reused for a while (docs/items.md, "How fresh")',
     progressResponseSchema,
   )
   @ApiErrorResponses([404, 'no such project, or not a member'])

@@ -59,10 +59,31 @@ describe('ProgressService', () => {
     wait(15_000);
     expect(await request()).toMatchObject({ fullyLabelled: 1, agreement: null });
     expect(repository.labellersAndAgreement).toHaveBeenCalledTimes(1);
-    wait(3_000);
-    expect(await request()).toMatchObject({ fullyLabelled: 1, agreement: 1 });
+    expect(repository.itemCounts).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers a slow part past its reuse time at once, and counts it again for the next request', async () => {
+    const { service, repository, label, request } = fakeRepository({ items: 5, labellers: 2_000 });
+    await request();
+    label();
+    wait(20_000);
+    let answer: unknown = null;
+    void service.forProject(project).then((progress) => (answer = progress));
+    await jest.advanceTimersByTimeAsync(10); // the quick part's count, not the slow one's 2 s
+    expect(answer).toMatchObject({ fullyLabelled: 1, agreement: null });
     expect(repository.labellersAndAgreement).toHaveBeenCalledTimes(2);
-    expect(repository.itemCounts).toHaveBeenCalledTimes(3);
+    await jest.runAllTimersAsync();
+    expect(await request()).toMatchObject({ agreement: 1 });
+    expect(repository.labellersAndAgreement).toHaveBeenCalledTimes(2);
+  });
+
+  it('waits for the count of a part long past due', async () => {
+    const { repository, label, request } = fakeRepository({ items: 5, labellers: 2_000 });
+    await request();
+    label();
+    wait(11 * 60_000);
+    expect(await request()).toMatchObject({ agreement: 1 });
+    expect(repository.labellersAndAgreement).toHaveBeenCalledTimes(2);
   });
 
   it('lets concurrent requests share one count', async () => {

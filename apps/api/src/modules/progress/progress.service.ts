@@ -15,6 +15,11 @@ const EXACT_BELOW_MS = 100;
  */
 const REUSE_COST_FACTOR = 10;
 const MAX_REUSE_MS = 5 * 60_000;
+/**
+ * Once past its reuse time, a slow part is still answered while its next count runs (nobody waits seconds
+ * for it every minute), unless it is more than this past due (a project nobody looked at for a while).
+ */
+const STALE_GRACE_MS = 10 * 60_000;
 
 interface Counted<T> {
   value: T;
@@ -26,7 +31,7 @@ interface Counted<T> {
  * GET /projects/:id/progress. Each of its four parts is one statement over the project's rows, so on a
  * large project each costs in proportion to its items or labels; a part that is slow to count is counted
  * at most once at a time per project on this instance (concurrent requests share the count) and reused
- * for a while (REUSE_COST_FACTOR).
+ * for a while (REUSE_COST_FACTOR), then while it is counted again (STALE_GRACE_MS).
  */
 @Injectable()
 export class ProgressService {
@@ -50,11 +55,16 @@ export class ProgressService {
   private async reuseOrCount<T>(projectId: string, part: string, count: () => Promise<T>): Promise<T> {
     const key = `${projectId}/${part}`;
     const last = this.counted.get(key) as Counted<T> | undefined;
-    if (last && Date.now() - last.countedAt < reuseForMs(last.tookMs)) return last.value;
+    const pastDueMs = last ? Date.now() - last.countedAt - reuseForMs(last.tookMs) : Infinity;
+    if (pastDueMs < 0) return last!.value;
     let counting = this.counting.get(key) as Promise<Counted<T>> | undefined;
     if (!counting) {
       counting = this.countNow(key, count).finally(() => this.counting.delete(key));
       this.counting.set(key, counting);
+    }
+    if (pastDueMs < STALE_GRACE_MS) {
+      counting.catch(() => undefined); // (a failed count is tried again by the next request)
+      return last!.value;
     }
     return (await counting).value;
   }
@@ -68,11 +78,11 @@ export class ProgressService {
     return counted;
   }
 
-  /** Keeps the map to the parts still reusable (a deleted project's, too, go once expired). */
+  /** Keeps the map to the parts that may still be answered (a deleted project's, too, go in time). */
   private forgetExpired(): void {
     const now = Date.now();
     for (const [key, { countedAt, tookMs }] of this.counted) {
-      if (now - countedAt >= reuseForMs(tookMs)) this.counted.delete(key);
+      if (now - countedAt >= reuseForMs(tookMs) + STALE_GRACE_MS) this.counted.delete(key);
     }
   }
 }
