@@ -17,8 +17,9 @@ import { DataSource } from 'typeorm';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EVENTS_EXCHANGE, type NextItemResponse, type SubmitLabelResponse } from '@foreman/contracts';
 import { applyQueueRanking } from '@foreman/database';
-import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
-import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
+import type { TestDatabase } from '@foreman/database/testing';
+import type { TestVhost } from '@foreman/messaging/testing';
+import { withScratchSystem } from '../bench/scratch-system';
 import { createApiApp } from '../bootstrap';
 import { loadApiConfig } from '../config/env';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../modules/auth/secret-token';
@@ -51,15 +52,13 @@ async function startApi(
   return { app, port: (app.getHttpServer().address() as AddressInfo).port };
 }
 
-async function setUp(items: number, labellers: number) {
-  const [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-  let env: Env | undefined;
+/** The API on the drill's scratch database and vhost, with seed(). */
+async function setUp(db: TestDatabase, vhost: TestVhost, items: number, labellers: number) {
+  const env: Env = { db, vhost, ...(await startApi(db, vhost)) };
   try {
-    env = { db, vhost, ...(await startApi(db, vhost)) };
     return { env, ...(await seed(env, items, labellers)) };
   } catch (error) {
-    // (the drill's own clean-up only starts once this has returned)
-    await tearDown({ db, vhost, app: env?.app });
+    await closeApi(env); // (the drill's own clean-up only starts once this has returned)
     throw error;
   }
 }
@@ -193,15 +192,15 @@ function assertNothingLostOrDoubled(labels: Awaited<ReturnType<typeof checkLabel
   );
 }
 
-async function tearDown(env: Pick<Env, 'db' | 'vhost'> & { app?: Env['app'] }) {
-  await env.app?.close().catch(() => undefined);
-  await Promise.all([env.db.drop(), env.vhost.drop()]).catch(() => undefined);
+async function closeApi(env: Env) {
+  await env.app.close().catch(() => undefined);
 }
 
-const drills: Record<string, () => Promise<Record<string, unknown>>> = {
+/** Each runs on a scratch database and vhost of its own (main), dropped after it whatever happened. */
+const drills: Record<string, (db: TestDatabase, vhost: TestVhost) => Promise<Record<string, unknown>>> = {
   /** 64 labellers for 60 s: no item is ever served to two of them at once. */
-  async labellers() {
-    const { env, projectId, users } = await setUp(120_000, 64);
+  async labellers(db, vhost) {
+    const { env, projectId, users } = await setUp(db, vhost, 120_000, 64);
     try {
       const until = Date.now() + 60_000;
       const run = runLabellers(env, projectId, users, () => Date.now() > until);
@@ -212,7 +211,7 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       assertNothingLostOrDoubled(labels);
       return { labellers: 64, seconds: 60, ...stats, ...labels };
     } finally {
-      await tearDown(env);
+      await closeApi(env);
     }
   },
 
@@ -221,8 +220,8 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
    * (app.close(), what SIGTERM runs: requests in flight are answered, kept-alive connections closed), then
    * as a crash would (the server closed with every connection cut mid-request).
    */
-  async 'api-restart'() {
-    const { env, projectId, users } = await setUp(60_000, 16);
+  async 'api-restart'(db, vhost) {
+    const { env, projectId, users } = await setUp(db, vhost, 60_000, 16);
     try {
       let stop = false;
       const run = runLabellers(env, projectId, users, () => stop);
@@ -256,13 +255,13 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       assertNothingLostOrDoubled(labels);
       return { labellers: 16, gracefulStopMs, gracefulDownMs, crashDownMs, ...stats, ...labels };
     } finally {
-      await tearDown(env);
+      await closeApi(env);
     }
   },
 
   /** RabbitMQ stopped for 30 s while labellers submit: labels stored, every event delivered once after. */
-  async rabbitmq() {
-    const { env, projectId, users } = await setUp(60_000, 8);
+  async rabbitmq(db, vhost) {
+    const { env, projectId, users } = await setUp(db, vhost, 60_000, 8);
     const queue = `drill-${Date.now()}`;
     let connection = await amqp.connect(env.vhost.url);
     let channel = await connection.createChannel();
@@ -331,7 +330,7 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
       };
     } finally {
       if (stopped) execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
-      await tearDown(env);
+      await closeApi(env);
     }
   },
 
@@ -340,8 +339,8 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
    * the API reconnects by itself; nothing acknowledged is lost; the queue, whose ranking (unlogged)
    * recovery empties, goes on serving every open item.
    */
-  async postgres() {
-    const { env, projectId, users } = await setUp(20_000, 4);
+  async postgres(db, vhost) {
+    const { env, projectId, users } = await setUp(db, vhost, 20_000, 4);
     try {
       // A ranking in force before the crash: the items, last imported first.
       await env.app.get(DataSource).transaction((tx) =>
@@ -383,7 +382,7 @@ const drills: Record<string, () => Promise<Record<string, unknown>>> = {
         .query(`SELECT count(*)::int AS rows FROM queue_ranks`)) as [{ rows: number }];
       return { labellers: 4, recoveredMs, ...run.stats(), ...labels, rankedRowsAfterRecovery: ranked.rows };
     } finally {
-      await tearDown(env);
+      await closeApi(env);
     }
   },
 };
@@ -414,7 +413,7 @@ async function main(): Promise<void> {
     const startedAt = new Date().toISOString();
     const load = loadavg()[0]!;
     try {
-      outcomes[name] = { startedAt, loadAverage: load, passed: true, ...(await drill()) };
+      outcomes[name] = { startedAt, loadAverage: load, passed: true, ...(await withScratchSystem(drill)) };
     } catch (error) {
       failed = true;
       outcomes[name] = { startedAt, loadAverage: load, passed: false, error: String(error) };
