@@ -111,7 +111,13 @@ describe('outbox relay', () => {
     const [{ eventId }] = await db.query(`SELECT event_id AS "eventId" FROM outbox`);
     await eventually(() => received.has(eventId), 5_000, 'the event');
     expect(received.get(eventId)).toBe('trace-outbox-1');
-    const [row] = await db.query(`SELECT published_at, attempts, last_error FROM outbox`);
+    // (the broker may deliver the event before the relay's transaction that marks it published commits)
+    const outboxRow = async () => {
+      const [row] = await db.query(`SELECT published_at, attempts, last_error FROM outbox`);
+      return row as { published_at: Date | null; attempts: number; last_error: string | null };
+    };
+    let row = await outboxRow();
+    await eventually(async () => (row = await outboxRow()).published_at !== null, 5_000, 'the row marked published');
     expect(row).toMatchObject({ attempts: 1, last_error: null });
     expect(row.published_at).not.toBeNull();
   });
