@@ -65,4 +65,52 @@ describe('GET /projects/:id/models', () => {
       .set('Cookie', outsider.cookie)
       .expect(404);
   });
+
+  it('answers at most `points` versions: the newest quarter in a row, the older ones thinned, the first kept', async () => {
+    const db = api.app.get(DataSource);
+    const { id: projectId } = await createProject(api);
+    // 1,000 trainings, one per 10 labels, accuracy rising with them
+    await db.query(
+      `INSERT INTO model_versions (project_id, version, label_count, metrics, training_ms, backend)
+       SELECT $1, v, v * 10, jsonb_build_object('accuracy', v / 1000.0, 'evaluation', 'holdout',
+              'evaluatedOn', 20, 'perClass', '[]'::jsonb), 100, 'wasm'
+         FROM generate_series(1, 1000) v`,
+      [projectId],
+    );
+    const admin = await createUserWithSession(api, { role: 'admin' });
+    const versions = async (query: string) => {
+      const response = await request(api.app.getHttpServer())
+        .get(`/projects/${projectId}/models${query}`)
+        .set('Cookie', admin.cookie)
+        .expect(200);
+      return (response.body as { version: number }[]).map((model) => model.version);
+    };
+
+    for (const [query, points] of [
+      ['', 200],
+      ['?points=10', 10],
+      ['?points=2', 2],
+      ['?points=999', 999],
+    ] as const) {
+      const listed = await versions(query);
+      const recent = Math.floor(points / 4);
+      expect(listed).toHaveLength(points);
+      expect(listed).toEqual([...listed].sort((a, b) => b - a));
+      expect(listed.slice(0, recent)).toEqual(Array.from({ length: recent }, (_, age) => 1000 - age));
+      expect(listed.at(-1)).toBe(1);
+    }
+    // the older part is spread evenly: its gaps differ by one version at most
+    const older = (await versions('')).slice(50);
+    const gaps = older.slice(1).map((version, index) => older[index]! - version);
+    expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThanOrEqual(1);
+
+    expect(await versions('?points=1000')).toHaveLength(1000);
+    for (const bad of ['1', '1001', 'ten', '2.5']) {
+      const response = await request(api.app.getHttpServer())
+        .get(`/projects/${projectId}/models?points=${bad}`)
+        .set('Cookie', admin.cookie)
+        .expect(400);
+      expect(response.body.message).toMatch(/points/);
+    }
+  });
 });
