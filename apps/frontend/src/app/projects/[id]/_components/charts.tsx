@@ -81,7 +81,7 @@ export function ClassDistributionChart({
   );
 }
 
-/** Accuracy against the number of labels each version was trained on. */
+/** Accuracy against the number of labels each version was trained on (docs/items.md: which versions). */
 export function LearningCurveChart({ models }: { models: readonly ModelVersion[] }) {
   if (models.length === 0) return <p className="muted">No model trained yet.</p>;
   const data = [...models]
@@ -92,9 +92,12 @@ export function LearningCurveChart({ models }: { models: readonly ModelVersion[]
       version: model.version,
     }));
   const last = data[data.length - 1];
+  // (the API thins a long history to a few hundred versions; versions are numbered 1, 2, … per project)
+  const trained = Math.max(...models.map((model) => model.version));
+  const shown = data.length === trained ? `${trained} versions` : `${data.length} of ${trained} versions`;
   return (
     <ChartFrame
-      label={`Learning curve: ${data.length} versions; latest ${last ? `${last.accuracy}% after ${last.labels} labels` : ''}`}
+      label={`Learning curve: ${shown}; latest ${last ? `${last.accuracy}% after ${last.labels} labels` : ''}`}
     >
       <LineChart data={data} margin={{ top: 8, right: 16, bottom: 20, left: 0 }}>
         <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
