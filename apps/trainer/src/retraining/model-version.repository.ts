@@ -27,7 +27,12 @@ export interface StoredModelVersion {
 export class ModelVersionRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Stores a model as the project's next version (called under the project's training lock). */
+  /**
+   * Stores a model as the project's next version (called under the project's training lock), and drops
+   * the saved weights of the versions WEIGHTS_KEPT or more before it: only the latest is ever loaded again
+   * (to publish it once more), and a project retrained every few labels would otherwise pile up thousands.
+   * Their metrics stay, for the learning curve.
+   */
   async insert(tx: EntityManager, model: NewModelVersion): Promise<StoredModelVersion> {
     const rows: StoredModelVersion[] = await tx.query(
       `INSERT INTO model_versions (project_id, version, label_count, metrics, training_ms, backend, artifacts)
@@ -42,20 +47,31 @@ export class ModelVersionRepository {
         JSON.stringify(model.artifacts),
       ],
     );
-    return rows[0]!;
+    const stored = rows[0]!;
+    await tx.query(
+      `UPDATE model_versions SET artifacts = NULL
+        WHERE project_id = $1 AND version <= $2 AND artifacts IS NOT NULL`,
+      [model.projectId, stored.version - WEIGHTS_KEPT],
+    );
+    return stored;
   }
 
+  /** The version with its saved weights; null when it has none (WEIGHTS_KEPT). */
   async find(
     projectId: string,
     version: number,
   ): Promise<(StoredModelVersion & { artifacts: ModelArtifacts }) | null> {
     const rows: (StoredModelVersion & { artifacts: ModelArtifacts })[] = await this.db.query(
-      `SELECT ${COLUMNS}, artifacts FROM model_versions WHERE project_id = $1 AND version = $2`,
+      `SELECT ${COLUMNS}, artifacts FROM model_versions
+        WHERE project_id = $1 AND version = $2 AND artifacts IS NOT NULL`,
       [projectId, version],
     );
     return rows[0] ?? null;
   }
 }
+
+/** How many of a project's newest versions keep their saved weights. */
+export const WEIGHTS_KEPT = 3;
 
 const COLUMNS = `project_id AS "projectId", version, trained_at AS "trainedAt", label_count AS "labelCount",
   metrics, training_ms AS "trainingMs", backend`;
