@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ProgressResponse } from '@foreman/contracts';
+import { ITEM_GROUP_COUNTS, projectCounts, type ItemGroupCounts } from '../queue/queue.repository';
 
 type ItemCounts = Pick<ProgressResponse, 'total' | 'fullyLabelled' | 'inProgress' | 'remaining' | 'leased'>;
 
@@ -40,26 +41,13 @@ export class ProgressRepository {
    */
   async itemCounts(projectId: string): Promise<ItemCounts> {
     const [row] = (await this.db.query(
-      `SELECT count(*)::int AS total,
-              count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
-              count(*) FILTER (WHERE i.remaining_labels > 0 AND i.label_count > 0)::int AS started,
-              (SELECT count(*)::int FROM leases l JOIN items li ON li.id = l.item_id
-                WHERE l.project_id = $1 AND l.expires_at > now()
-                  AND li.label_count = 0 AND li.remaining_labels > 0) AS "leasedUnstarted",
+      `SELECT ${ITEM_GROUP_COUNTS},
               (SELECT count(*)::int FROM leases l WHERE l.project_id = $1 AND l.expires_at > now()) AS leased
          FROM items i
         WHERE i.project_id = $1`,
       [projectId],
-    )) as {
-      total: number;
-      fullyLabelled: number;
-      started: number;
-      leasedUnstarted: number;
-      leased: number;
-    }[];
-    const { total, fullyLabelled, started, leasedUnstarted, leased } = row!;
-    const inProgress = started + leasedUnstarted;
-    return { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress, leased };
+    )) as (ItemGroupCounts & { leased: number })[];
+    return { ...projectCounts(row!), leased: row!.leased };
   }
 
   /**

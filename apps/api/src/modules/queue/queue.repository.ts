@@ -34,6 +34,35 @@ export const LOCK_ITEM_STATE_SQL = `SELECT i.remaining_labels AS "remainingLabel
 /** A project's items in the three disjoint groups of ProgressCounts, and their sum. */
 export type ProjectCounts = Omit<ProgressCounts, 'mine'>;
 
+/**
+ * Select-list columns over project $1's items (`items i`) from which projectCounts makes the groups: the
+ * queue's answers and GET /projects/:id/progress count alike.
+ */
+export const ITEM_GROUP_COUNTS = `count(*)::int AS total,
+  count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
+  count(*) FILTER (WHERE i.remaining_labels > 0 AND i.label_count > 0)::int AS started,
+  (SELECT count(*)::int FROM leases l JOIN items li ON li.id = l.item_id
+    WHERE l.project_id = $1 AND l.expires_at > now()
+      AND li.label_count = 0 AND li.remaining_labels > 0) AS "leasedUnstarted"`;
+
+export interface ItemGroupCounts {
+  total: number;
+  fullyLabelled: number;
+  started: number;
+  leasedUnstarted: number;
+}
+
+/** In progress: labelled but not fully, or leased right now; remaining: the rest. */
+export function projectCounts({
+  total,
+  fullyLabelled,
+  started,
+  leasedUnstarted,
+}: ItemGroupCounts): ProjectCounts {
+  const inProgress = started + leasedUnstarted;
+  return { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress };
+}
+
 @Injectable()
 export class QueueRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -74,12 +103,7 @@ export class QueueRepository {
     labellerIds: readonly string[],
   ): Promise<{ project: ProjectCounts; mine: Map<string, number> }> {
     const [row] = (await db.query(
-      `SELECT count(*)::int AS total,
-              count(*) FILTER (WHERE i.remaining_labels = 0)::int AS "fullyLabelled",
-              count(*) FILTER (WHERE i.remaining_labels > 0 AND i.label_count > 0)::int AS started,
-              (SELECT count(*)::int FROM leases l JOIN items li ON li.id = l.item_id
-                WHERE l.project_id = $1 AND l.expires_at > now()
-                  AND li.label_count = 0 AND li.remaining_labels > 0) AS "leasedUnstarted",
+      `SELECT ${ITEM_GROUP_COUNTS},
               (SELECT coalesce(jsonb_object_agg(m.labeller_id, m.labels), '{}')
                  FROM (SELECT x.labeller_id, count(*)::int AS labels FROM labels x
                         WHERE x.project_id = $1 AND x.labeller_id = ANY ($2::uuid[]) AND x.retracted_at IS NULL
@@ -87,18 +111,10 @@ export class QueueRepository {
          FROM items i
         WHERE i.project_id = $1`,
       [projectId, labellerIds],
-    )) as {
-      total: number;
-      fullyLabelled: number;
-      started: number;
-      leasedUnstarted: number;
-      mine: Record<string, number>;
-    }[];
-    const { total, fullyLabelled, started, leasedUnstarted, mine } = row!;
-    const inProgress = started + leasedUnstarted;
+    )) as (ItemGroupCounts & { mine: Record<string, number> })[];
     return {
-      project: { total, fullyLabelled, inProgress, remaining: total - fullyLabelled - inProgress },
-      mine: new Map(labellerIds.map((id) => [id, mine[id] ?? 0])),
+      project: projectCounts(row!),
+      mine: new Map(labellerIds.map((id) => [id, row!.mine[id] ?? 0])),
     };
   }
 
