@@ -29,13 +29,22 @@ export function serviceLoggerModule({ service, level }: ServiceLoggerOptions): D
         res.setHeader(CORRELATION_ID_HEADER, id);
         return id;
       },
-      customProps: (req: IncomingMessage) => ({
-        correlationId: (req as IncomingMessage & { id?: string }).id,
-      }),
+      // Lines written inside the request's correlation context get the id from the mixin. The request's own
+      // line names it here only when written outside it (a connection closed by the drain, say): a second
+      // "correlationId" key in one line is invalid for log stores that reject duplicate keys.
+      customSuccessObject: (req: IncomingMessage, _res: ServerResponse, line: object) =>
+        withRequestId(req, line),
+      customErrorObject: (req: IncomingMessage, _res: ServerResponse, _error: Error, line: object) =>
+        withRequestId(req, line),
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
     },
   });
+}
+
+function withRequestId(req: IncomingMessage, line: object): object {
+  if (currentCorrelationId()) return line;
+  return { ...line, correlationId: (req as IncomingMessage & { id?: string }).id };
 }
 
 /** Routes Nest's own logging through the service's JSON logger. */
