@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cookieParser from 'cookie-parser';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -25,6 +25,12 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   (app.getHttpServer() as Server).requestTimeout = UPLOAD_REQUEST_TIMEOUT_MS;
   // Behind a reverse proxy, the client's address (for sign-in rate limits) is in X-Forwarded-For.
   if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  // Answers are data for the site and scripts: no framework banner, and never sniffed as something else.
+  app.disable('x-powered-by');
+  app.use((_request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   app.use(cookieParser());
   // Item imports stream their own (large) body; everything else is JSON up to 1 MB.
   app.useBodyParser('json', {

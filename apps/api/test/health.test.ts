@@ -27,6 +27,14 @@ describe('GET /health and /metrics', () => {
     expect(response.headers['x-correlation-id']).toBe('trace-42');
   });
 
+  it('names no framework and forbids content sniffing, on answers and errors alike', async () => {
+    for (const path of ['/health', '/nowhere']) {
+      const response = await request(api.app.getHttpServer()).get(path);
+      expect(response.headers['x-powered-by']).toBeUndefined();
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('serves Prometheus metrics', async () => {
     const response = await request(api.app.getHttpServer()).get('/metrics').expect(200);
     expect(response.text).toContain('process_cpu_user_seconds_total');

@@ -1,4 +1,5 @@
 import type { NextRequest } from 'next/server';
+import { CORRELATION_ID_HEADER } from '@foreman/contracts';
 import { env } from '@/env';
 
 /**
@@ -7,7 +8,7 @@ import { env } from '@/env';
  */
 export const dynamic = 'force-dynamic';
 
-const REQUEST_HEADERS = ['accept', 'authorization', 'content-type', 'cookie', 'user-agent', 'x-request-id'];
+const REQUEST_HEADERS = ['accept', 'authorization', 'content-type', 'cookie', 'user-agent', CORRELATION_ID_HEADER];
 // fetch has already decoded the body and framed it again; these would describe the wrong bytes.
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection',
