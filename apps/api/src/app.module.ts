@@ -11,6 +11,7 @@ import { postgresHealthCheck } from '@foreman/database';
 import { EventBus, MessagingModule, messagingOptions } from '@foreman/messaging';
 import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/observability';
 import { CorrelationContextMiddleware } from './common/correlation-context.middleware';
+import { JsonBodyMiddleware } from './common/json-body.middleware';
 import { HttpDrain } from './common/http-drain';
 import { ConfigModule } from './config/config.module';
 import type { ApiConfig } from './config/env';
@@ -31,9 +32,14 @@ import { ProgressModule } from './modules/progress/progress.module';
 
 @Module({})
 export class AppModule implements NestModule {
-  /** Every request runs inside its correlation id, so the events it writes carry it on to the other services. */
+  /**
+   * Every request runs inside its correlation id, so the events it writes carry it on to the other services;
+   * then its JSON body is read (JsonBodyMiddleware says why here).
+   */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CorrelationContextMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+    consumer
+      .apply(CorrelationContextMiddleware, JsonBodyMiddleware)
+      .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 
   static forRoot(config: ApiConfig): DynamicModule {

@@ -6,7 +6,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { useServiceLogger } from '@foreman/observability';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
-import { isJsonRequest, isStreamedUpload } from './modules/items/upload-body';
 import type { ApiConfig } from './config/env';
 import { SESSION_COOKIE } from './modules/auth/secret-token';
 
@@ -32,28 +31,10 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
     next();
   });
   app.use(cookieParser());
-  // Item imports stream their own (large) body; everything else is JSON up to 1 MB.
-  app.useBodyParser('json', {
-    limit: '1mb',
-    type: (request: IncomingMessage) => isJsonRequest(request) && !isStreamedUpload(request),
-    reviver: refuseUnstorableStrings,
-  });
   app.useGlobalFilters(new ApiExceptionFilter());
   serveApiDocs(app);
   app.enableShutdownHooks();
   return app;
-}
-
-/** PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate has no UTF-8 form (it would be mangled). */
-// eslint-disable-next-line no-control-regex -- NUL is what this looks for
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** JSON.parse reviver: such a string fails the parse, so the body parser answers 400 naming the field. */
-function refuseUnstorableStrings(key: string, value: unknown): unknown {
-  if (typeof value === 'string' && UNSTORABLE.test(value)) {
-    throw new SyntaxError(`a string in the body (field "${key}") contains a NUL character or an unpaired surrogate, which cannot be stored`);
-  }
-  return value;
 }
 
 /** OpenAPI description at /docs (UI) and /docs-json; public, like the source it is generated from. */

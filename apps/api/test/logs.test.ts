@@ -39,7 +39,7 @@ describe('the API’s log lines', () => {
     await Promise.all([db?.drop(), vhost?.drop()]);
   });
 
-  it('name the request’s correlation id once each, as a valid JSON object', async () => {
+  it('name the request’s correlation id once each, refused bodies included, as valid JSON objects', async () => {
     const port = await freePort();
     api = spawn(process.execPath, [main], {
       env: {
@@ -78,6 +78,24 @@ describe('the API’s log lines', () => {
       req: { method: 'GET', url: '/auth/me' },
       res: { statusCode: 401 },
     });
+
+    // A body refused before any handler (not JSON, too large) is answered and logged like any other request.
+    for (const [id, body, status] of [
+      ['trace-log-2', '{"email":', 400],
+      ['trace-log-3', JSON.stringify({ email: 'x'.repeat(2_000_000) }), 413],
+    ] as const) {
+      const refused = await fetch(`${base}/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-correlation-id': id },
+        body,
+      });
+      expect(refused.status).toBe(status);
+      expect(refused.headers.get('x-correlation-id')).toBe(id);
+      const logged = await until(`the refused request’s log line (${id})`, () =>
+        lines.find((text) => text.includes(id) && text.includes('"res"')),
+      );
+      expect(JSON.parse(logged)).toMatchObject({ correlationId: id, res: { statusCode: status } });
+    }
     // (and no line anywhere names it twice)
     expect(lines.filter((text) => (text.match(/"correlationId":/g) ?? []).length > 1)).toEqual([]);
   }, 30_000);
