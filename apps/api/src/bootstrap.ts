@@ -24,10 +24,12 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   (app.getHttpServer() as Server).requestTimeout = UPLOAD_REQUEST_TIMEOUT_MS;
   // Behind a reverse proxy, the client's address (for sign-in rate limits) is in X-Forwarded-For.
   if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
-  // Answers are data for the site and scripts: no framework banner, and never sniffed as something else.
+  // Answers are data for the site and scripts: no framework banner, never sniffed as something else, and
+  // never kept by a browser or proxy cache (they hold people's work, accounts and tokens).
   app.disable('x-powered-by');
   app.use((_request: IncomingMessage, response: ServerResponse, next: () => void) => {
     response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.use(cookieParser());

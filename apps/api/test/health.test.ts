@@ -27,11 +27,12 @@ describe('GET /health and /metrics', () => {
     expect(response.headers['x-correlation-id']).toBe('trace-42');
   });
 
-  it('names no framework and forbids content sniffing, on answers and errors alike', async () => {
+  it('names no framework, forbids content sniffing and caching, on answers and errors alike', async () => {
     for (const path of ['/health', '/nowhere']) {
       const response = await request(api.app.getHttpServer()).get(path);
       expect(response.headers['x-powered-by']).toBeUndefined();
       expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['cache-control']).toBe('no-store');
     }
   });
 

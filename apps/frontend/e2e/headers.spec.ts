@@ -19,5 +19,6 @@ test('pages cannot be framed or sniffed and name no framework; /api passes a scr
   expect(api.headers()['x-correlation-id']).toBe('e2e-trace-1');
   expect(api.headers()['x-content-type-options']).toBe('nosniff');
   expect(api.headers()['x-powered-by']).toBeUndefined();
+  expect(api.headers()['cache-control']).toBe('no-store');
   await context.close();
 });
