@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { baseUrl } from './support/pages';
+import { freePort, startFrontend } from './support/system';
 
 test('pages cannot be framed or sniffed and name no framework; /api passes a script’s correlation id on', async ({
   browser,
@@ -21,4 +24,29 @@ test('pages cannot be framed or sniffed and name no framework; /api passes a scr
   expect(api.headers()['x-powered-by']).toBeUndefined();
   expect(api.headers()['cache-control']).toBe('no-store');
   await context.close();
+});
+
+test('/api tells the API who really connected, whatever X-Forwarded-For a client sends', async () => {
+  // A stand-in API that answers with the X-Forwarded-For it was given.
+  const echo = createServer((request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ forwardedFor: request.headers['x-forwarded-for'] ?? null }));
+  }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => echo.once('listening', resolve));
+  const site = await startFrontend(
+    await freePort(),
+    `http://127.0.0.1:${(echo.address() as AddressInfo).port}`,
+    'frontend-forwarded-for',
+  );
+  try {
+    const forwardedFor = async (headers: Record<string, string>) =>
+      ((await (await fetch(`${site.url}/api/echo`, { headers })).json()) as { forwardedFor: string })
+        .forwardedFor;
+    // The API takes the last TRUST_PROXY_HOPS-th address: here the site's peer, never the client's claim.
+    expect(await forwardedFor({})).toBe('127.0.0.1');
+    expect(await forwardedFor({ 'x-forwarded-for': '203.0.113.9' })).toBe('203.0.113.9, 127.0.0.1');
+  } finally {
+    await site.stop();
+    echo.close();
+  }
 });

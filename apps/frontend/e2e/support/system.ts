@@ -91,15 +91,15 @@ export async function startNodeService(
 }
 
 /** The site as its image runs it: the standalone server `pnpm build` leaves, with its static files. */
-export async function startFrontend(port: number, apiUrl: string): Promise<Service> {
+export async function startFrontend(port: number, apiUrl: string, name = 'frontend'): Promise<Service> {
   const server = path.join(FRONTEND_DIR, '.next', 'standalone', 'apps', 'frontend', 'server.js');
-  const child = startProcess('frontend', [server], path.dirname(server), {
+  const child = startProcess(name, [server], path.dirname(server), {
     API_URL: apiUrl,
     PORT: String(port),
     HOSTNAME: '127.0.0.1',
     NODE_ENV: 'production',
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp('frontend', `${url}/sign-in`, child);
-  return { name: 'frontend', url, stop: stopper(child) };
+  await waitUntilUp(name, `${url}/sign-in`, child);
+  return { name, url, stop: stopper(child) };
 }
