@@ -75,6 +75,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return { name, url: databaseUrl(name), drop: () => dropDatabase(name) };
 }
 
+/** Runs `work` (a bench, a drill) on a fresh test database and drops it afterwards, whatever happened. */
+export async function withTestDatabase<T>(work: (database: TestDatabase) => Promise<T>): Promise<T> {
+  const database = await createTestDatabase();
+  try {
+    return await work(database);
+  } finally {
+    await database.drop();
+  }
+}
+
 /** An empty database with no migrations applied, for migration tests. */
 export async function createEmptyDatabase(): Promise<TestDatabase> {
   const name = uniqueName('foreman_empty');

@@ -1,17 +1,19 @@
-import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
+import { withTestDatabase, type TestDatabase } from '@foreman/database/testing';
 import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
 
 /**
  * Runs a bench or a drill on a throw-away database and RabbitMQ vhost, and drops both afterwards whatever
  * happened, an API that never started included.
  */
-export async function withScratchSystem<T>(
+export function withScratchSystem<T>(
   work: (database: TestDatabase, vhost: TestVhost) => Promise<T>,
 ): Promise<T> {
-  const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-  try {
-    return await work(database, vhost);
-  } finally {
-    await Promise.all([database.drop(), vhost.drop()]);
-  }
+  return withTestDatabase(async (database) => {
+    const vhost = await createTestVhost();
+    try {
+      return await work(database, vhost);
+    } finally {
+      await vhost.drop();
+    }
+  });
 }

@@ -26,7 +26,7 @@ import {
 import { EVENT_TYPES, buildEvent, type RankedItem, type RankingComputedEvent } from '@foreman/contracts';
 import type { DataSource } from 'typeorm';
 import { CLAIM_NEXT_SQL, createDataSource } from '@foreman/database';
-import { createTestDatabase } from '@foreman/database/testing';
+import { withTestDatabase } from '@foreman/database/testing';
 import { RankingRepository } from '../ranking/ranking.repository';
 import { RankingService } from '../ranking/ranking.service';
 
@@ -201,98 +201,95 @@ async function applyRanking(
 async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
   const loadBefore = loadAverage();
-  const db = await createTestDatabase();
-  const dataSource = await createDataSource({
-    url: db.url,
-    poolSize: 4,
-    applicationName: 'foreman-bench',
-  })
-    .initialize()
-    .catch(async (error: unknown) => {
-      await db.drop();
-      throw error;
-    });
-  try {
-    console.log(`creating a project with ${ITEMS} items`);
-    const [project] = (await dataSource.query(
-      `INSERT INTO projects (name, classes, input_kind, shape) VALUES ('bench', '{0,1,2,3,4,5,6,7,8,9}', 'vector', '{8,8}') RETURNING id`,
-    )) as { id: string }[];
-    const projectId = project!.id;
-    await dataSource.query(
-      `INSERT INTO items (project_id, external_id, payload, remaining_labels)
+  await withTestDatabase(async (db) => {
+    const dataSource = await createDataSource({
+      url: db.url,
+      poolSize: 4,
+      applicationName: 'foreman-bench',
+    }).initialize();
+    try {
+      console.log(`creating a project with ${ITEMS} items`);
+      const [project] = (await dataSource.query(
+        `INSERT INTO projects (name, classes, input_kind, shape) VALUES ('bench', '{0,1,2,3,4,5,6,7,8,9}', 'vector', '{8,8}') RETURNING id`,
+      )) as { id: string }[];
+      const projectId = project!.id;
+      await dataSource.query(
+        `INSERT INTO items (project_id, external_id, payload, remaining_labels)
        SELECT $1, 'item-' || n, jsonb_build_object('vector', jsonb_build_array(n % 17, n % 13, n % 11, n % 7)), 1
          FROM generate_series(1, $2) AS n`,
-      [projectId, ITEMS],
-    );
-    const labellers = (await dataSource.query(
-      `INSERT INTO users (email, display_name, role, password_hash)
+        [projectId, ITEMS],
+      );
+      const labellers = (await dataSource.query(
+        `INSERT INTO users (email, display_name, role, password_hash)
        SELECT 'labeller' || n || '@bench.test', 'Labeller ' || n, 'labeller', 'x' FROM generate_series(1, $1) AS n
        RETURNING id`,
-      [LABELLERS],
-    )) as { id: string }[];
-    await dataSource.query(`VACUUM ANALYZE items`);
-    const itemIds = (
-      (await dataSource.query(`SELECT id FROM items WHERE project_id = $1`, [projectId])) as { id: number }[]
-    ).map((row) => row.id);
+        [LABELLERS],
+      )) as { id: string }[];
+      await dataSource.query(`VACUUM ANALYZE items`);
+      const itemIds = (
+        (await dataSource.query(`SELECT id FROM items WHERE project_id = $1`, [projectId])) as {
+          id: number;
+        }[]
+      ).map((row) => row.id);
 
-    const repository = new TimedRankingRepository();
-    const service = new RankingService(dataSource, repository, {
-      publish: async () => undefined,
-    });
-    console.log('applying ranking v1 (from the unranked queue)');
-    // Built up front: sorting a million items is the trainer's work, not the scheduler's.
-    const [v1, v2] = [ranking(projectId, itemIds, 1, 1), ranking(projectId, itemIds, 2, 2)];
-    const first = await applyRanking(service, repository, v1);
-    console.log(`  ${first.applyMs} ms`);
-    await dataSource.query(`VACUUM ANALYZE items`);
+      const repository = new TimedRankingRepository();
+      const service = new RankingService(dataSource, repository, {
+        publish: async () => undefined,
+      });
+      console.log('applying ranking v1 (from the unranked queue)');
+      // Built up front: sorting a million items is the trainer's work, not the scheduler's.
+      const [v1, v2] = [ranking(projectId, itemIds, 1, 1), ranking(projectId, itemIds, 2, 2)];
+      const first = await applyRanking(service, repository, v1);
+      console.log(`  ${first.applyMs} ms`);
+      await dataSource.query(`VACUUM ANALYZE items`);
 
-    const crowd = new Labellers({ url: db.url, projectId, labellerIds: labellers.map((row) => row.id) });
-    await crowd.started;
-    console.log(`16 labellers claiming for ${IDLE_SECONDS} s on the idle queue`);
-    await sleep(IDLE_SECONDS * 1000);
-    const idleEnd = now();
-    console.log('applying ranking v2 (a re-ranking: every item moves) while they claim');
-    const second = await applyRanking(service, repository, v2);
-    console.log(`  ${second.applyMs} ms`);
-    await sleep(1000);
-    const claims = await crowd.stop();
-    const loadAfter = loadAverage();
+      const crowd = new Labellers({ url: db.url, projectId, labellerIds: labellers.map((row) => row.id) });
+      await crowd.started;
+      console.log(`16 labellers claiming for ${IDLE_SECONDS} s on the idle queue`);
+      await sleep(IDLE_SECONDS * 1000);
+      const idleEnd = now();
+      console.log('applying ranking v2 (a re-ranking: every item moves) while they claim');
+      const second = await applyRanking(service, repository, v2);
+      console.log(`  ${second.applyMs} ms`);
+      await sleep(1000);
+      const claims = await crowd.stop();
+      const loadAfter = loadAverage();
 
-    const idle = summarise(claims.filter((claim) => claim.startedAt < idleEnd));
-    const startedBetween = (from: number, to: number) =>
-      summarise(claims.filter((claim) => claim.startedAt >= from && claim.startedAt < to));
-    const duringApply = startedBetween(second.applyStartedAt, second.committedAt);
-    const duringCleanUp = startedBetween(second.committedAt, second.applyEndedAt);
-    const { applyStartedAt: _s1, committedAt: _c1, applyEndedAt: _e1, ...firstResult } = first;
-    const { applyStartedAt: _s2, committedAt: _c2, applyEndedAt: _e2, ...secondResult } = second;
-    const results = {
-      benchmark: 'ranking-apply',
-      date: new Date().toISOString(),
-      machine: {
-        cores: 2,
-        loadAverage1m: { atStart: loadBefore, atEnd: loadAfter },
-        postgres: await serverSettings(dataSource),
-      },
-      items: ITEMS,
-      chunkSize: CHUNK_SIZE,
-      labellers: LABELLERS,
-      claimEveryMs: CLAIM_EVERY_MS,
-      firstRanking: firstResult,
-      reRanking: secondResult,
-      claimIdle: idle,
-      claimDuringApply: duringApply,
-      claimDuringCleanUp: duringCleanUp,
-      targets: {
-        applyUnder30s: second.applyMs < 30_000 && first.applyMs < 30_000,
-        p95DuringApplyAtMost2xIdle: duringApply.p95Ms <= 2 * idle.p95Ms,
-      },
-    };
-    console.log(JSON.stringify(results, null, 2));
-    writeResults(results);
-  } finally {
-    await dataSource.destroy();
-    await db.drop();
-  }
+      const idle = summarise(claims.filter((claim) => claim.startedAt < idleEnd));
+      const startedBetween = (from: number, to: number) =>
+        summarise(claims.filter((claim) => claim.startedAt >= from && claim.startedAt < to));
+      const duringApply = startedBetween(second.applyStartedAt, second.committedAt);
+      const duringCleanUp = startedBetween(second.committedAt, second.applyEndedAt);
+      const { applyStartedAt: _s1, committedAt: _c1, applyEndedAt: _e1, ...firstResult } = first;
+      const { applyStartedAt: _s2, committedAt: _c2, applyEndedAt: _e2, ...secondResult } = second;
+      const results = {
+        benchmark: 'ranking-apply',
+        date: new Date().toISOString(),
+        machine: {
+          cores: 2,
+          loadAverage1m: { atStart: loadBefore, atEnd: loadAfter },
+          postgres: await serverSettings(dataSource),
+        },
+        items: ITEMS,
+        chunkSize: CHUNK_SIZE,
+        labellers: LABELLERS,
+        claimEveryMs: CLAIM_EVERY_MS,
+        firstRanking: firstResult,
+        reRanking: secondResult,
+        claimIdle: idle,
+        claimDuringApply: duringApply,
+        claimDuringCleanUp: duringCleanUp,
+        targets: {
+          applyUnder30s: second.applyMs < 30_000 && first.applyMs < 30_000,
+          p95DuringApplyAtMost2xIdle: duringApply.p95Ms <= 2 * idle.p95Ms,
+        },
+      };
+      console.log(JSON.stringify(results, null, 2));
+      writeResults(results);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
 }
 
 async function serverSettings(dataSource: DataSource): Promise<Record<string, string>> {

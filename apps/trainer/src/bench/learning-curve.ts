@@ -17,7 +17,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadAverage, writeBenchmarkResults } from '@foreman/bench-kit';
 import type { AcquisitionStrategy } from '@foreman/contracts';
 import { createDataSource } from '@foreman/database';
-import { createTestDatabase } from '@foreman/database/testing';
+import { withTestDatabase } from '@foreman/database/testing';
 import { acquisitionScores, rankWithShuffle } from '../acquisition';
 import { createRandom, shuffleInPlace } from '../random';
 import { PoolScorerService } from '../scoring/pool-scorer.service';
@@ -158,77 +158,72 @@ function median(values: (number | null)[]): number | null {
   return Number.isFinite(middle) ? middle : null;
 }
 
-async function scoringThroughput(digits: LabelledItem[]) {
-  const database = await createTestDatabase();
-  const dataSource = await createDataSource({ url: database.url, poolSize: 2 })
-    .initialize()
-    .catch(async (error: unknown) => {
-      await database.drop();
-      throw error;
-    });
-  try {
-    const [project] = await dataSource.query(
-      `INSERT INTO projects (name, classes, input_kind, shape) VALUES ('bench', $1, 'vector', '{8,8}') RETURNING id`,
-      [spec.classes],
-    );
-    await dataSource.query(
-      `INSERT INTO items (project_id, external_id, payload, remaining_labels)
+function scoringThroughput(digits: LabelledItem[]) {
+  return withTestDatabase(async (database) => {
+    const dataSource = await createDataSource({ url: database.url, poolSize: 2 }).initialize();
+    try {
+      const [project] = await dataSource.query(
+        `INSERT INTO projects (name, classes, input_kind, shape) VALUES ('bench', $1, 'vector', '{8,8}') RETURNING id`,
+        [spec.classes],
+      );
+      await dataSource.query(
+        `INSERT INTO items (project_id, external_id, payload, remaining_labels)
        SELECT $1, 'item-' || n, jsonb_build_object('vector', (($2::jsonb) -> (n % $3))), 1
          FROM generate_series(1, $4) AS n`,
-      [project.id, JSON.stringify(digits.map((digit) => digit.vector)), digits.length, SCORING_ITEMS],
-    );
-    await dataSource.query('ANALYZE items');
-    const model = createModel(spec, 1);
-    await fitModel(model, buildDataset(digits.slice(0, 200), spec, normaliser), spec, {
-      epochs: 2,
-      batchSize: 32,
-    });
-    const scorer = new PoolScorerService(new TrainingDataRepository(dataSource), {
-      SCORING_BATCH_SIZE: 2_000,
-    });
-    global.gc?.();
-    const baseline = process.memoryUsage();
-    let peakRss = baseline.rss;
-    let peakHeap = baseline.heapUsed;
-    const sampler = setInterval(() => {
-      const usage = process.memoryUsage();
-      peakRss = Math.max(peakRss, usage.rss);
-      peakHeap = Math.max(peakHeap, usage.heapUsed);
-    }, 20);
-    const started = performance.now();
-    const pool = await scorer.scorePool({
-      project: { id: project.id, strategy: 'entropy', shuffleProportion: 0.1 },
-      model,
-      spec,
-      normaliser,
-      modelVersion: 1,
-    });
-    const scoredMs = performance.now() - started;
-    let chunks = 0;
-    let bytes = 0;
-    for (const event of rankingEvents(project.id, 1, 'entropy', pool, spec.classes, 5_000)) {
-      chunks += 1;
-      bytes += JSON.stringify(event).length;
+        [project.id, JSON.stringify(digits.map((digit) => digit.vector)), digits.length, SCORING_ITEMS],
+      );
+      await dataSource.query('ANALYZE items');
+      const model = createModel(spec, 1);
+      await fitModel(model, buildDataset(digits.slice(0, 200), spec, normaliser), spec, {
+        epochs: 2,
+        batchSize: 32,
+      });
+      const scorer = new PoolScorerService(new TrainingDataRepository(dataSource), {
+        SCORING_BATCH_SIZE: 2_000,
+      });
+      global.gc?.();
+      const baseline = process.memoryUsage();
+      let peakRss = baseline.rss;
+      let peakHeap = baseline.heapUsed;
+      const sampler = setInterval(() => {
+        const usage = process.memoryUsage();
+        peakRss = Math.max(peakRss, usage.rss);
+        peakHeap = Math.max(peakHeap, usage.heapUsed);
+      }, 20);
+      const started = performance.now();
+      const pool = await scorer.scorePool({
+        project: { id: project.id, strategy: 'entropy', shuffleProportion: 0.1 },
+        model,
+        spec,
+        normaliser,
+        modelVersion: 1,
+      });
+      const scoredMs = performance.now() - started;
+      let chunks = 0;
+      let bytes = 0;
+      for (const event of rankingEvents(project.id, 1, 'entropy', pool, spec.classes, 5_000)) {
+        chunks += 1;
+        bytes += JSON.stringify(event).length;
+      }
+      const totalMs = performance.now() - started;
+      clearInterval(sampler);
+      model.dispose();
+      const mb = (value: number) => Math.round((value / 1024 / 1024) * 10) / 10;
+      return {
+        items: pool.size,
+        scoringSeconds: Math.round(scoredMs) / 1000,
+        withEventsSeconds: Math.round(totalMs) / 1000,
+        itemsPerSecond: Math.round(pool.size / (totalMs / 1000)),
+        chunks,
+        eventMegabytes: mb(bytes),
+        peakRssMb: mb(peakRss),
+        rssGrowthMb: mb(peakRss - baseline.rss),
+        peakHeapMb: mb(peakHeap),
+      };
+    } finally {
+      await dataSource.destroy();
     }
-    const totalMs = performance.now() - started;
-    clearInterval(sampler);
-    model.dispose();
-    const mb = (value: number) => Math.round((value / 1024 / 1024) * 10) / 10;
-    return {
-      items: pool.size,
-      scoringSeconds: Math.round(scoredMs) / 1000,
-      withEventsSeconds: Math.round(totalMs) / 1000,
-      itemsPerSecond: Math.round(pool.size / (totalMs / 1000)),
-      chunks,
-      eventMegabytes: mb(bytes),
-      peakRssMb: mb(peakRss),
-      rssGrowthMb: mb(peakRss - baseline.rss),
-      peakHeapMb: mb(peakHeap),
-    };
-  } finally {
-    await dataSource.destroy();
-    await database.drop();
-  }
+  });
 }
 
 function markdown(
