@@ -23,7 +23,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   // still cut at headersTimeout, and a stalled upload at this limit.
   (app.getHttpServer() as Server).requestTimeout = UPLOAD_REQUEST_TIMEOUT_MS;
   // Behind a reverse proxy, the client's address (for sign-in rate limits) is in X-Forwarded-For.
-  if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  if (config.TRUST_PROXY !== 0) app.set('trust proxy', config.TRUST_PROXY);
   // Answers are data for the site and scripts: no framework banner, never sniffed as something else, and
   // never kept by a browser or proxy cache (they hold people's work, accounts and tokens).
   app.disable('x-powered-by');

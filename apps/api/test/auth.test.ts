@@ -207,3 +207,38 @@ describe('session cookie without Secure', () => {
     }
   });
 });
+
+describe('sign-in limits and X-Forwarded-For', () => {
+  /** Five wrong passwords for `email` "from" `address`, then the right one from `nextFrom`: its status. */
+  async function lockedOut(api: TestApi, email: string, password: string, address: string, nextFrom: string) {
+    const signIn = (from: string, attempt: string) =>
+      request(api.app.getHttpServer())
+        .post('/auth/sign-in')
+        .set('X-Forwarded-For', from)
+        .send({ email, password: attempt });
+    for (let attempt = 0; attempt < 5; attempt += 1) await signIn(address, `guess ${attempt}`).expect(401);
+    return (await signIn(nextFrom, password)).status;
+  }
+
+  it('ignores the header by default: a client cannot slip past its limit by naming other addresses', async () => {
+    const api = await startTestApi();
+    try {
+      const user = await createAccount(api, await createAdmin(api));
+      expect(await lockedOut(api, user.email, user.password, '203.0.113.9', '198.51.100.7')).toBe(429);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('counts each client by its address when the proxy is on this machine (TRUST_PROXY=loopback)', async () => {
+    const api = await startTestApi({ TRUST_PROXY: 'loopback' });
+    try {
+      const user = await createAccount(api, await createAdmin(api));
+      // The guesses came through the site from one person; another person signs in as usual.
+      expect(await lockedOut(api, user.email, user.password, '203.0.113.9', '198.51.100.7')).toBe(200);
+      expect(await lockedOut(api, user.email, user.password, '192.0.2.1', '192.0.2.1')).toBe(429);
+    } finally {
+      await api.close();
+    }
+  });
+});

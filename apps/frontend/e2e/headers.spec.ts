@@ -42,7 +42,7 @@ test('/api tells the API who really connected, whatever X-Forwarded-For a client
     const forwardedFor = async (headers: Record<string, string>) =>
       ((await (await fetch(`${site.url}/api/echo`, { headers })).json()) as { forwardedFor: string })
         .forwardedFor;
-    // The API takes the last TRUST_PROXY_HOPS-th address: here the site's peer, never the client's claim.
+    // With TRUST_PROXY=1 (compose) the API takes the last address: the site's peer, never the client's claim.
     expect(await forwardedFor({})).toBe('127.0.0.1');
     expect(await forwardedFor({ 'x-forwarded-for': '203.0.113.9' })).toBe('203.0.113.9, 127.0.0.1');
   } finally {

@@ -182,6 +182,9 @@ function serviceSpecs(config: LauncherConfig, databaseUrl: string, adminPassword
         ADMIN_PASSWORD: adminPassword,
         // The site is served over plain http on localhost.
         COOKIE_SECURE: 'false',
+        // The site's server on this machine names each browser's address; a client that reaches the API
+        // port directly from elsewhere is counted by its own.
+        TRUST_PROXY: 'loopback',
         SEED_DEMO: 'true',
       },
     },

@@ -68,6 +68,21 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     adminPassword = launcher.adminPassword;
   });
 
+  it('counts sign-in attempts through the site per browser, not as one address for everyone', async () => {
+    const signIn = (from: string, password: string) =>
+      fetch(`http://127.0.0.1:${ports.frontend}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ email: launcher!.adminEmail, password }),
+      });
+    // (this test's requests come from this machine, whose own X-Forwarded-For the API may believe)
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await signIn('203.0.113.9', `guess ${attempt}`)).status).toBe(401);
+    }
+    expect((await signIn('203.0.113.9', adminPassword)).status).toBe(429);
+    expect((await signIn('198.51.100.7', adminPassword)).status).toBe(200);
+  });
+
   it('signs the admin in and labels 30 demo digits, served in import order before any model', async () => {
     const api = await ApiSession.signIn(apiUrl(), launcher!.adminEmail, adminPassword);
     const demo = await eventually('the "Digits (demo)" project', async () =>

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import {
   eventTransportSettings,
@@ -11,6 +12,33 @@ import {
 } from '@foreman/contracts';
 
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** Names Express accepts for a range of addresses, beside addresses and subnets (10.0.0.0/8). */
+const ADDRESS_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * A hop count (0 or empty: trust no proxy), or a comma-separated list of the proxies' addresses, subnets
+ * and ADDRESS_RANGES (`loopback`: a site on the same machine, as the launcher runs it).
+ */
+const trustProxySetting = z.string().transform((value, ctx): number | string[] => {
+  const hops = value.trim();
+  if (/^\d*$/.test(hops) && Number(hops) <= 10) return Number(hops);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every(isAddressOrRange)) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected a hop count (0-10) or a comma-separated list of addresses, subnets and ${ADDRESS_RANGES.join(', ')}`,
+  });
+  return z.NEVER;
+});
+
+function isAddressOrRange(entry: string): boolean {
+  if (ADDRESS_RANGES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
 
 /** An unset or empty setting (`ADMIN_PASSWORD=` in a copied .env.example) both mean "not set". */
 const optionalSetting = <S extends z.ZodType>(schema: S) =>
@@ -57,10 +85,10 @@ export const apiEnvSchema = requireAmqpUrl(
     /** Sign-in attempts per minute for one client address and email (the address alone gets 10×). */
     SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(5),
     /**
-     * Reverse proxies in front of the API whose X-Forwarded-For is trusted (Express `trust proxy` hop
-     * count), so rate limits see the client's address rather than the proxy's. 0: none.
+     * Reverse proxies in front of the API whose X-Forwarded-For is trusted, so rate limits see the client's
+     * address rather than the proxy's (Express `trust proxy`): how many hops, or the proxies' addresses.
      */
-    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    TRUST_PROXY: trustProxySetting.default(0),
     /** Create the "Digits (demo)" project (1,797 items) on start when it does not exist yet. */
     SEED_DEMO: booleanSetting.default(false),
     /** The demo data file; unset: data/demo/digits.csv.gz of the repository. */
