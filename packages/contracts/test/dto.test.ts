@@ -1,6 +1,8 @@
 import { createProjectRequestSchema, formatIssues, submitLabelRequestSchema } from '../src';
 
 describe('project definitions', () => {
+  const classes = (count: number) => Array.from({ length: count }, (_, index) => `class ${index}`);
+
   it('fills in the documented defaults', () => {
     const project = createProjectRequestSchema.parse({ name: 'Digits', classes: ['0', '1'], shape: [8, 8] });
     expect(project).toMatchObject({
@@ -22,10 +24,17 @@ describe('project definitions', () => {
     [{ name: 'x', classes: ['a', 'b'], inputKind: 'text', strategy: 'vibes' }, 'strategy'],
     [{ name: 'x', classes: ['a', 'b'], inputKind: 'text', shuffleProportion: 2 }, 'shuffleProportion'],
     [{ name: 'x', classes: ['a', 'b'], inputKind: 'text', colour: 'red' }, 'colour'],
+    [{ name: 'x', classes: classes(35), inputKind: 'text' }, 'classes: at most 34 classes (one key each'],
   ])('rejects %j naming %s', (body, field) => {
     const result = createProjectRequestSchema.safeParse(body);
     expect(result.success).toBe(false);
     expect(formatIssues(result.error!)).toContain(field);
+  });
+
+  it('takes as many classes as the labelling page has keys', () => {
+    expect(
+      createProjectRequestSchema.safeParse({ name: 'x', classes: classes(34), inputKind: 'text' }).success,
+    ).toBe(true);
   });
 });
 

@@ -3,6 +3,12 @@ import { z } from 'zod';
 export const inputKindSchema = z.enum(['vector', 'image', 'text']);
 export const acquisitionStrategySchema = z.enum(['entropy', 'margin', 'least-confidence', 'random']);
 
+/**
+ * One labelling key per class: the site's labelling page has 1–9, 0 and the letters, less S and U (skip,
+ * undo), so a 35th class could only be clicked.
+ */
+const MAX_CLASSES = 34;
+
 const projectFields = {
   name: z.string().trim().min(1, 'name must not be empty').max(200),
   description: z.string().max(5000),
@@ -10,7 +16,10 @@ const projectFields = {
   classes: z
     .array(z.string().trim().min(1, 'a class name must not be empty').max(100))
     .min(2, 'a project needs at least 2 classes')
-    .max(36, 'at most 36 classes (one keyboard shortcut each)')
+    .max(
+      MAX_CLASSES,
+      `at most ${MAX_CLASSES} classes (one key each: the digits, and the letters but S and U)`,
+    )
     .refine((classes) => new Set(classes).size === classes.length, 'class names must be unique'),
   multiLabel: z.boolean(),
   inputKind: inputKindSchema,
