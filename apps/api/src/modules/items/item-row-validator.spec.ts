@@ -20,6 +20,13 @@ describe('createRowValidator', () => {
     expect(contentId({ vector: [1, 2, 3, 4] })).not.toEqual(contentId({ vector: [1, 2, 3, 5] }));
   });
 
+  it('reads "id": null as no id, and refuses an empty id string', () => {
+    expect(vectors({ id: null, vector: [1, 2, 3, 4] })).toMatchObject({
+      externalId: contentId({ vector: [1, 2, 3, 4] }),
+    });
+    expect(vectors({ id: '', vector: [1, 2, 3, 4] })).toEqual({ reason: '"id" is empty' });
+  });
+
   it.each([
     [{ vector: [1, 2, 3] }, /has 3 numbers; this project's shape \[2, 2\] needs 4/],
     [{ vector: [1, 2, 3, Infinity] }, /vector\[3\] is not a finite number/],
