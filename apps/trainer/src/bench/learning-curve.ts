@@ -192,7 +192,7 @@ function scoringThroughput(digits: LabelledItem[]) {
       }, 20);
       const started = performance.now();
       const pool = await scorer.scorePool({
-        project: { id: project.id, strategy: 'entropy', shuffleProportion: 0.1 },
+        project: { id: project.id, inputKind: 'vector', strategy: 'entropy', shuffleProportion: 0.1 },
         model,
         spec,
         normaliser,

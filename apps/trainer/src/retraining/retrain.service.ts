@@ -10,6 +10,7 @@ import { PoolScorerService } from '../scoring/pool-scorer.service';
 import { rankingEvents } from '../scoring/ranking-events';
 import { loadModel, saveModel } from '../training/artifacts';
 import { buildDataset, fitNormaliser, type ModelSpec, type Normaliser } from '../training/data';
+import { projectInputShape } from '../training/model-input';
 import { trainAndEvaluate } from '../training/train';
 import { ModelVersionRepository, type StoredModelVersion } from './model-version.repository';
 import { TrainingDataRepository, type TrainingProject } from './training-data.repository';
@@ -54,13 +55,12 @@ export class RetrainService {
   private async train(project: TrainingProject, state: TrainingState, backend: string): Promise<RunOutcome> {
     const started = performance.now();
     await this.states.markTrainingStarted(project.id);
-    const { items, labelCount } = await this.data.labelledItems(project.id);
-    const shape = project.shape ?? (items[0] ? [items[0].vector.length] : null);
+    const { items, labelCount } = await this.data.labelledItems(project);
+    const shape = projectInputShape(project, items[0]?.vector);
     const normaliser = fitNormaliser(items.map((item) => item.vector));
-    const spec: ModelSpec | null =
-      project.inputKind === 'vector' && shape
-        ? { shape, classes: project.classes, multiLabel: project.multiLabel }
-        : null;
+    const spec: ModelSpec | null = shape
+      ? { shape, classes: project.classes, multiLabel: project.multiLabel }
+      : null;
     const dataset = spec ? buildDataset(items, spec, normaliser) : null;
     if (!spec || !dataset || dataset.classesPresent < 2) {
       // Nothing to learn yet: the queue keeps its order until two classes have labels.
@@ -68,7 +68,7 @@ export class RetrainService {
         this.states.completeTraining(tx, project.id, state.labelChanges, state.rankingRequestedAt),
       );
       this.logger.log(
-        `project ${project.id}: no model (${spec ? `${dataset?.classesPresent ?? 0} class(es) labelled` : `no vector inputs`})`,
+        `project ${project.id}: no model (${spec ? `${dataset?.classesPresent ?? 0} class(es) labelled` : `none for ${project.inputKind} items`})`,
       );
       return 'no-model';
     }
@@ -159,7 +159,7 @@ export class RetrainService {
     this.logger.log(
       `project ${project.id}: ranked ${pool.size} items with model v${version.version} (${project.strategy}) ` +
         `in ${Math.round(performance.now() - started)} ms, ${chunks} chunk(s)` +
-        (pool.skipped ? `; ${pool.skipped} item(s) without a usable vector left out` : ''),
+        (pool.skipped ? `; ${pool.skipped} item(s) without a usable input left out` : ''),
     );
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AcquisitionStrategy, InputKind } from '@foreman/contracts';
 import type { LabelledItem } from '../training/data';
+import { modelInputColumn, modelInputOf } from '../training/model-input';
 
 /** The project settings the trainer works from. */
 export interface TrainingProject {
@@ -18,7 +19,8 @@ export interface TrainingProject {
 
 export interface UnlabelledItem {
   id: number;
-  vector: unknown;
+  /** As read by modelInputColumn: modelInputOf makes it the model's input. */
+  input: unknown;
 }
 
 /** Reads what models learn from and score: projects, labelled items, the unlabelled pool. */
@@ -36,21 +38,28 @@ export class TrainingDataRepository {
     return rows[0] ?? null;
   }
 
-  /** Every item with live labels, with all of them (one value array per labeller); and the label count. */
-  async labelledItems(projectId: string): Promise<{ items: LabelledItem[]; labelCount: number }> {
-    const rows: { itemId: number; vector: unknown; values: string[][] }[] = await this.db.query(
-      `SELECT i.id AS "itemId", i.payload -> 'vector' AS vector, json_agg(l.value ORDER BY l.id) AS values
+  /**
+   * Every item with live labels and a model input, with all its labels (one value array per labeller); and
+   * the label count.
+   */
+  async labelledItems(
+    project: Pick<TrainingProject, 'id' | 'inputKind'>,
+  ): Promise<{ items: LabelledItem[]; labelCount: number }> {
+    const rows: { itemId: number; input: unknown; values: string[][] }[] = await this.db.query(
+      `SELECT i.id AS "itemId", ${modelInputColumn(project.inputKind)} AS input,
+              json_agg(l.value ORDER BY l.id) AS values
          FROM labels l JOIN items i ON i.id = l.item_id
         WHERE l.project_id = $1 AND l.retracted_at IS NULL
         GROUP BY i.id
         ORDER BY i.id`,
-      [projectId],
+      [project.id],
     );
     const items: LabelledItem[] = [];
     let labelCount = 0;
     for (const row of rows) {
       labelCount += row.values.length;
-      if (isVector(row.vector)) items.push({ itemId: row.itemId, vector: row.vector, values: row.values });
+      const vector = modelInputOf(project.inputKind, row.input);
+      if (vector) items.push({ itemId: row.itemId, vector, values: row.values });
     }
     return { items, labelCount };
   }
@@ -59,18 +68,18 @@ export class TrainingDataRepository {
    * One page of items that still need labels, in id order after `afterId` (keyset pagination on the
    * partial index items_unlabelled_by_id_idx): memory stays bounded however large the pool.
    */
-  unlabelledPage(projectId: string, afterId: number, limit: number): Promise<UnlabelledItem[]> {
+  unlabelledPage(
+    project: Pick<TrainingProject, 'id' | 'inputKind'>,
+    afterId: number,
+    limit: number,
+  ): Promise<UnlabelledItem[]> {
     return this.db.query(
-      `SELECT id, payload -> 'vector' AS vector
-         FROM items
-        WHERE project_id = $1 AND remaining_labels > 0 AND id > $2
-        ORDER BY id
+      `SELECT i.id, ${modelInputColumn(project.inputKind)} AS input
+         FROM items i
+        WHERE i.project_id = $1 AND i.remaining_labels > 0 AND i.id > $2
+        ORDER BY i.id
         LIMIT $3`,
-      [projectId, afterId, limit],
+      [project.id, afterId, limit],
     );
   }
-}
-
-export function isVector(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((entry) => typeof entry === 'number' && Number.isFinite(entry));
 }

@@ -4,12 +4,9 @@ import type { AcquisitionStrategy } from '@foreman/contracts';
 import { acquisitionScores, rankWithShuffle } from '../acquisition';
 import { TRAINER_CONFIG, type TrainerConfig } from '../config/env';
 import { createRandom, seedFrom } from '../random';
-import {
-  isVector,
-  TrainingDataRepository,
-  type TrainingProject,
-} from '../retraining/training-data.repository';
+import { TrainingDataRepository, type TrainingProject } from '../retraining/training-data.repository';
 import { featureCount, writeNormalised, type ModelSpec, type Normaliser } from '../training/data';
+import { modelInputOf } from '../training/model-input';
 import { predictProbabilities } from '../training/train';
 
 /** The scored pool in columns: 14 bytes per item, so a million items take about 14 MB. */
@@ -21,12 +18,12 @@ export interface RankedPool {
   /** Indices into the columns in serving order (after the shuffle). */
   order: Uint32Array;
   size: number;
-  /** Items whose payload has no vector of the model's length (left out of the ranking). */
+  /** Items with no model input of the model's length, e.g. a malformed vector (left out of the ranking). */
   skipped: number;
 }
 
 export interface ScoringRequest {
-  project: Pick<TrainingProject, 'id' | 'strategy' | 'shuffleProportion'>;
+  project: Pick<TrainingProject, 'id' | 'inputKind' | 'strategy' | 'shuffleProportion'>;
   model: tf.LayersModel;
   spec: ModelSpec;
   normaliser: Normaliser;
@@ -55,16 +52,17 @@ export class PoolScorerService {
     let skipped = 0;
     let afterId = 0;
     for (;;) {
-      const page = await this.data.unlabelledPage(project.id, afterId, batchSize);
+      const page = await this.data.unlabelledPage(project, afterId, batchSize);
       if (page.length === 0) break;
       afterId = page[page.length - 1]!.id;
       const ids: number[] = [];
       for (const item of page) {
-        if (!isVector(item.vector) || item.vector.length !== width) {
+        const input = modelInputOf(project.inputKind, item.input);
+        if (!input || input.length !== width) {
           skipped += 1;
           continue;
         }
-        writeNormalised(inputs, ids.length, item.vector, normaliser);
+        writeNormalised(inputs, ids.length, input, normaliser);
         ids.push(item.id);
       }
       const probabilities = predictProbabilities(

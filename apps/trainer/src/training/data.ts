@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { ModelInput } from './model-input';
 
 /** What the model is built for: the project's input shape and full class list. */
 export interface ModelSpec {
-  /** Display shape of a vector item, e.g. [8, 8]; a 1-D vector is [length]. */
+  /** Display shape of a vector item, e.g. [8, 8]; a 1-D vector is [length]; texts: [TEXT_FEATURES]. */
   shape: number[];
   /** Every class of the project, in the project's order (the output units). */
   classes: string[];
@@ -13,7 +14,7 @@ export interface ModelSpec {
 /** An item with its live labels (one value array per labeller). */
 export interface LabelledItem {
   itemId: number;
-  vector: number[];
+  vector: ModelInput;
   values: string[][];
 }
 
@@ -38,7 +39,7 @@ export function featureCount(spec: Pick<ModelSpec, 'shape'>): number {
   return spec.shape.reduce((product, size) => product * size, 1);
 }
 
-export function fitNormaliser(vectors: readonly number[][]): Normaliser {
+export function fitNormaliser(vectors: readonly ModelInput[]): Normaliser {
   let min = Infinity;
   let max = -Infinity;
   for (const vector of vectors) {
@@ -55,7 +56,7 @@ export function fitNormaliser(vectors: readonly number[][]): Normaliser {
 export function writeNormalised(
   target: Float32Array,
   row: number,
-  vector: readonly number[],
+  vector: ModelInput,
   normaliser: Normaliser,
 ): void {
   const width = vector.length;
@@ -93,7 +94,7 @@ export function targetOf(values: readonly string[][], spec: ModelSpec): Float32A
   return target;
 }
 
-/** Items with a vector of the right length and a usable label become training examples. */
+/** Items with an input of the right length and a usable label become training examples. */
 export function buildDataset(
   items: readonly LabelledItem[],
   spec: ModelSpec,

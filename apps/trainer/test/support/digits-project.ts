@@ -32,15 +32,41 @@ export interface SeededProject {
   unlabelledItemIds: number[];
 }
 
+export interface SeedOptions {
+  labelled: number;
+  retrainEveryLabels?: number;
+  retrainAfterSeconds?: number;
+}
+
 /**
  * A digits project written straight to the database, as the API would leave it: `itemCount` items of
  * which the first `labelled` carry their true label (one labeller, one label per item).
  */
-export async function seedDigitsProject(
+export function seedDigitsProject(
   databaseUrl: string,
-  options: { itemCount: number; labelled: number; retrainEveryLabels?: number; retrainAfterSeconds?: number },
+  options: SeedOptions & { itemCount: number },
 ): Promise<SeededProject> {
   const digits = loadDigits().slice(0, options.itemCount);
+  return seedProject(
+    databaseUrl,
+    {
+      name: 'Digits',
+      classes: Array.from({ length: 10 }, (_, digit) => String(digit)),
+      inputKind: 'vector',
+      shape: [8, 8],
+    },
+    digits.map((digit) => ({ payload: { vector: digit.pixels }, truth: String(digit.digit) })),
+    options,
+  );
+}
+
+/** A project of these items, the first `labelled` of them labelled with their truth by one labeller. */
+export async function seedProject(
+  databaseUrl: string,
+  project: { name: string; classes: string[]; inputKind: string; shape: number[] | null },
+  items: { payload: object; truth: string }[],
+  options: SeedOptions,
+): Promise<SeededProject> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -50,12 +76,15 @@ export async function seedDigitsProject(
          VALUES ('oracle-' || gen_random_uuid() || '@test.local', 'Oracle', 'labeller', '!') RETURNING id`,
       )
     ).rows;
-    const [project] = (
+    const [{ id: projectId }] = (
       await client.query(
         `INSERT INTO projects (name, classes, input_kind, shape, retrain_every_labels, retrain_after_seconds)
-         VALUES ('Digits', $1, 'vector', '{8,8}', $2, $3) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [
-          Array.from({ length: 10 }, (_, digit) => String(digit)),
+          project.name,
+          project.classes,
+          project.inputKind,
+          project.shape,
           options.retrainEveryLabels ?? 10,
           options.retrainAfterSeconds ?? 30,
         ],
@@ -64,26 +93,26 @@ export async function seedDigitsProject(
     const itemIds: number[] = (
       await client.query(
         `INSERT INTO items (project_id, external_id, payload, remaining_labels)
-         SELECT $1, 'digit-' || n, jsonb_build_object('vector', v), 1
-           FROM unnest($2::jsonb[]) WITH ORDINALITY AS t(v, n)
+         SELECT $1, 'item-' || n, p, 1
+           FROM unnest($2::jsonb[]) WITH ORDINALITY AS t(p, n)
          RETURNING id`,
-        [project.id, digits.map((digit) => JSON.stringify(digit.pixels))],
+        [projectId, items.map((item) => JSON.stringify(item.payload))],
       )
     ).rows.map((row: { id: number }) => row.id);
     const labelEvents: DomainEvent[] = [];
     for (let index = 0; index < options.labelled; index++) {
       const itemId = itemIds[index]!;
-      const value = [String(digits[index]!.digit)];
+      const value = [items[index]!.truth];
       const [label] = (
         await client.query(
           `INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id)
            VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [project.id, itemId, user.id, value, `seed-${index}`],
+          [projectId, itemId, user.id, value, `seed-${index}`],
         )
       ).rows;
       await client.query(`UPDATE items SET remaining_labels = 0, label_count = 1 WHERE id = $1`, [itemId]);
       labelEvents.push(
-        buildEvent(EVENT_TYPES.labelSubmitted, project.id, {
+        buildEvent(EVENT_TYPES.labelSubmitted, projectId, {
           labelId: label.id,
           itemId,
           labellerId: user.id,
@@ -92,7 +121,7 @@ export async function seedDigitsProject(
       );
     }
     return {
-      projectId: project.id,
+      projectId,
       labellerId: user.id,
       labelEvents,
       unlabelledItemIds: itemIds.slice(options.labelled),

@@ -1,0 +1,98 @@
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import { EVENT_TYPES, type RankingComputedEvent } from '@foreman/contracts';
+import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
+import { EventBus } from '@foreman/messaging';
+import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
+import { createTrainerApp } from '../src/bootstrap';
+import { loadTrainerConfig } from '../src/config/env';
+import { createRandom } from '../src/random';
+import { BrokerProbe, seedProject, waitFor, type SeededProject } from './support/digits-project';
+
+const TOPICS = {
+  sport: ['goal', 'match', 'team', 'league', 'coach', 'striker', 'referee', 'season', 'cup', 'score'],
+  cooking: ['oven', 'flour', 'recipe', 'simmer', 'garlic', 'bake', 'sauce', 'pan', 'butter', 'salt'],
+};
+const FILLER = ['the', 'a', 'was', 'and', 'today', 'really', 'after', 'with', 'new', 'their'];
+
+/** A sentence of eight words, three of them from its topic, in a fixed pseudo-random order. */
+function sentence(topic: keyof typeof TOPICS, random: () => number): string {
+  const pick = (words: string[]) => words[Math.floor(random() * words.length)]!;
+  const words = [
+    ...Array.from({ length: 3 }, () => pick(TOPICS[topic])),
+    ...Array.from({ length: 5 }, () => pick(FILLER)),
+  ];
+  return words.sort(() => random() - 0.5).join(' ');
+}
+
+describe('a text project gets models and rankings too', () => {
+  let db: TestDatabase;
+  let vhost: TestVhost;
+  let app: INestApplication;
+  let sql: Client;
+  let broker: BrokerProbe;
+  let seeded: SeededProject;
+  let observed: Awaited<ReturnType<BrokerProbe['observe']>>;
+  const random = createRandom(7);
+  const items = Array.from({ length: 200 }, (_, index) => {
+    const topic = index % 2 === 0 ? 'sport' : 'cooking';
+    return { payload: { text: sentence(topic, random) }, truth: topic };
+  });
+
+  beforeAll(async () => {
+    [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
+    seeded = await seedProject(
+      db.url,
+      { name: 'Headlines', classes: ['sport', 'cooking'], inputKind: 'text', shape: null },
+      items,
+      { labelled: 40, retrainEveryLabels: 100, retrainAfterSeconds: 1 },
+    );
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    app = await createTrainerApp(
+      loadTrainerConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        DATABASE_URL: db.url,
+        AMQP_URL: vhost.url,
+        TRAINER_POLL_MS: '200',
+        TRAINER_EPOCHS: '20',
+      }),
+    );
+    await app.startAllMicroservices();
+    await app.init();
+    await app.get(EventBus).connection!.waitUntilConnected();
+    broker = await BrokerProbe.open(vhost.url);
+    observed = await broker.observe([EVENT_TYPES.rankingComputed]);
+  });
+
+  afterAll(async () => {
+    await broker?.close();
+    await app?.close();
+    await sql?.end();
+    await Promise.all([db?.drop(), vhost?.drop()]);
+  });
+
+  it('learns the topics from 40 labelled texts and ranks the other 160 with its predictions', async () => {
+    for (const event of seeded.labelEvents) await broker.publish(event.type, event);
+    const ranking = await waitFor(
+      'a ranking of the unlabelled texts',
+      () =>
+        observed.find((event): event is RankingComputedEvent => event.type === EVENT_TYPES.rankingComputed),
+      75_000,
+    );
+    const {
+      rows: [version],
+    } = await sql.query(`SELECT version, metrics FROM model_versions WHERE project_id = $1`, [
+      seeded.projectId,
+    ]);
+    expect(version.metrics.evaluatedOn).toBe(40);
+    expect(version.metrics.accuracy).toBeGreaterThan(0.8);
+
+    const ranked = ranking.payload.items;
+    expect(ranked.map((item) => item.itemId).sort((a, b) => a - b)).toEqual(seeded.unlabelledItemIds);
+    const truthOf = new Map(seeded.unlabelledItemIds.map((id, index) => [id, items[40 + index]!.truth]));
+    const right = ranked.filter((item) => item.predictedClass === truthOf.get(item.itemId)).length;
+    expect(right / ranked.length).toBeGreaterThan(0.8);
+  }, 90_000);
+});
