@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Role } from '@foreman/contracts';
-import { applyQueueRanking } from '@foreman/database';
+import { RANKED_ITEM_COLUMNS, applyQueueRanking } from '@foreman/database';
 import { SESSION_COOKIE, hashSecretToken, newSecretToken } from '../src/modules/auth/secret-token';
 import type { TestApi } from './test-app';
 
@@ -89,6 +89,7 @@ export interface RankedItem {
   score: number;
   predictedClass?: string;
   predictedProbability?: number;
+  shuffled?: boolean;
 }
 
 /**
@@ -106,15 +107,18 @@ export async function applyRanking(
       tx,
       { projectId, modelVersion, strategy },
       {
-        sql: `SELECT u.item_id, u.rank - 1, u.score, u.predicted_class, u.predicted_probability
-                FROM unnest($1::integer[], $2::double precision[], $3::text[], $4::double precision[])
-                     WITH ORDINALITY AS u(item_id, score, predicted_class, predicted_probability, rank)`,
+        sql: `SELECT u.item_id, u.rank - 1, u.score, u.predicted_class, u.predicted_probability, u.shuffled
+                FROM unnest($1::integer[], $2::double precision[], $3::text[], $4::double precision[],
+                            $5::boolean[])
+                     WITH ORDINALITY AS u(item_id, score, predicted_class, predicted_probability, shuffled, rank)`,
         params: [
           ranked.map((item) => item.itemId),
           ranked.map((item) => item.score),
           ranked.map((item) => item.predictedClass ?? null),
           ranked.map((item) => item.predictedProbability ?? null),
+          ranked.map((item) => item.shuffled ?? false),
         ],
+        columns: [...RANKED_ITEM_COLUMNS, 'shuffled'],
       },
     ),
   );

@@ -52,7 +52,7 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     expect(answer).toMatchObject({
       status: 'item',
       item: { id: project.itemIds[2], externalId: 'item-3', payload: { vector: [3, 3] } },
-      reason: { rank: 0, score: 0.9, strategy: 'entropy', modelVersion: 4 },
+      reason: { rank: 0, score: 0.9, strategy: 'entropy', modelVersion: 4, shuffled: false },
       progress: { total: 3, fullyLabelled: 0, inProgress: 1, remaining: 2, mine: 0 },
     });
     if (answer.status !== 'item') throw new Error('expected an item');
@@ -66,8 +66,15 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     const [a, b, c, d, e] = project.itemIds as [number, number, number, number, number];
     const ranked = (ids: number[]) => ids.map((itemId, rank) => ({ itemId, score: 1 - rank / 10 }));
     await applyRanking(api, project.id, { modelVersion: 1, strategy: 'margin', ranked: ranked([a, b]) });
-    // Version 2 is in force; version 1's rows (not yet cleaned up) must not count.
-    await applyRanking(api, project.id, { modelVersion: 2, strategy: 'entropy', ranked: ranked([d, b]) });
+    // Version 2 is in force; version 1's rows (not yet cleaned up) must not count. The shuffle put b second.
+    await applyRanking(api, project.id, {
+      modelVersion: 2,
+      strategy: 'entropy',
+      ranked: [
+        { itemId: d, score: 0.9 },
+        { itemId: b, score: 0.1, shuffled: true },
+      ],
+    });
     const labeller = await createUserWithSession(api, { projectIds: [project.id] });
 
     const served: number[] = [];
@@ -77,6 +84,7 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
       served.push(answer.item.id);
       expect(answer.reason.modelVersion).toBe(i < 2 ? 2 : null);
       expect(answer.reason.rank).toBe(i < 2 ? i : null);
+      expect(answer.reason.shuffled).toBe(i === 1);
       await label(labeller, answer.item.id);
     }
     expect(served).toEqual([d, b, a, c, e]);

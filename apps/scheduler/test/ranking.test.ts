@@ -183,26 +183,28 @@ describe('applying rankings to the queue', () => {
     expect(written.rowCount).toBe(0);
   });
 
-  it('keeps the prediction that comes with a ranked item', async () => {
-    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 2 });
+  it('keeps the prediction that comes with a ranked item, and whether the shuffle placed it', async () => {
+    const { projectId, itemIds } = await createProject(scheduler.sql, { items: 3 });
     const rankings = scheduler.app.get(RankingService);
     const event = rankingEvent(projectId, {
       modelVersion: 1,
       items: [
         { itemId: itemIds[1]!, score: 0.8, rank: 0, predictedClass: 'b', predictedProbability: 0.55 },
-        { itemId: itemIds[0]!, score: 0.2, rank: 1 },
+        { itemId: itemIds[0]!, score: 0.2, rank: 1, shuffled: true },
+        { itemId: itemIds[2]!, score: 0.5, rank: 2 },
       ] as RankingComputedEvent['payload']['items'],
     });
     await rankings.receiveChunk(event as RankingComputedEvent);
     const { rows } = await scheduler.sql.query(
-      `SELECT r.predicted_class AS c, r.predicted_probability AS p
+      `SELECT r.predicted_class AS c, r.predicted_probability AS p, r.shuffled
          FROM items i LEFT JOIN queue_ranks r ON r.item_id = i.id
         WHERE i.project_id = $1 ORDER BY i.id`,
       [projectId],
     );
     expect(rows).toEqual([
-      { c: null, p: null },
-      { c: 'b', p: 0.55 },
+      { c: null, p: null, shuffled: true },
+      { c: 'b', p: 0.55, shuffled: false },
+      { c: null, p: null, shuffled: false },
     ]);
   });
 

@@ -134,9 +134,11 @@ describe('label events in, model versions and rankings out (digits project)', ()
       expect(item.predictedProbability).toBeGreaterThan(0);
       expect(item.score).toBeGreaterThanOrEqual(0);
     }
-    // Mostly most-uncertain first: only the shuffled tenth breaks the descending order.
-    const descending = items.slice(1).filter((item, index) => item.score <= items[index]!.score).length;
-    expect(descending / (items.length - 1)).toBeGreaterThan(0.7);
+    // Most uncertain first, but for the shuffled tenth, which says so.
+    const byScore = items.filter((item) => !item.shuffled);
+    expect(byScore.slice(1).every((item, index) => item.score <= byScore[index]!.score)).toBe(true);
+    expect(items.length - byScore.length).toBeGreaterThan(10);
+    expect(items.length - byScore.length).toBeLessThan(45);
   }, 90_000);
 
   it('dead-letters a malformed event with the reason and keeps consuming', async () => {

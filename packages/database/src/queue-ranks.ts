@@ -31,17 +31,27 @@ export interface AppliedQueueRanking {
   itemsRanked: number;
 }
 
+/** The queue_ranks columns a ranking's rows give unless they say otherwise (`shuffled` then stays false). */
+export const RANKED_ITEM_COLUMNS = ['item_id', 'rank', 'score', 'predicted_class', 'predicted_probability'];
+
+/** A SELECT of a ranking's rows, with the queue_ranks columns its output columns fill, in order. */
+export interface RankedItemRows {
+  sql: string;
+  params: unknown[];
+  columns?: string[];
+}
+
 /**
  * Puts a ranking of project `projectId` in force, in the caller's transaction (nothing of it is visible
  * before the commit): records it in queue_rankings, writes its rows into a partition of their own,
- * attaches that and points the project's queue at it. `rows` is a SELECT of (item_id, rank, score,
- * predicted_class, predicted_probability); only the project's open items are kept, so items labelled
- * since the model scored them never come back. Fails if it names an item twice.
+ * attaches that and points the project's queue at it. `rows` is a SELECT of `rows.columns` (default
+ * RANKED_ITEM_COLUMNS; a column left out keeps its default); only the project's open items are kept, so
+ * items labelled since the model scored them never come back. Fails if it names an item twice.
  */
 export async function applyQueueRanking(
   db: SqlRunner,
   ranking: { projectId: string; modelVersion: number; strategy: string },
-  rows: { sql: string; params: unknown[] },
+  rows: RankedItemRows,
 ): Promise<AppliedQueueRanking> {
   const [written] = (await db.query(
     `INSERT INTO queue_rankings (project_id, model_version, strategy) VALUES ($1, $2, $3) RETURNING id`,
@@ -67,7 +77,7 @@ async function writePartition(
   db: SqlRunner,
   rankingId: number,
   projectId: string,
-  rows: { sql: string; params: unknown[] },
+  rows: RankedItemRows,
 ): Promise<number> {
   const table = queueRanksTable(rankingId);
   // One core, whatever the statement: the other is the labellers'.
@@ -78,7 +88,7 @@ async function writePartition(
                             CHECK (ranking_id = ${rankingId}))`,
   );
   await db.query(
-    `INSERT INTO ${table} (ranking_id, item_id, rank, score, predicted_class, predicted_probability)
+    `INSERT INTO ${table} (ranking_id, ${(rows.columns ?? RANKED_ITEM_COLUMNS).join(', ')})
      SELECT ${rankingId}, source.* FROM (${rows.sql}) AS source`,
     rows.params,
   );

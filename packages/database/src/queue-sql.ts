@@ -86,7 +86,8 @@ export const QUEUE_REASON_JOIN = `
 
 export const QUEUE_REASON_COLUMNS = `
   r.rank, r.score, CASE WHEN r.item_id IS NOT NULL THEN qs.applied_strategy END AS strategy,
-  CASE WHEN r.item_id IS NOT NULL THEN qs.applied_model_version END AS "modelVersion"`;
+  CASE WHEN r.item_id IS NOT NULL THEN qs.applied_model_version END AS "modelVersion",
+  coalesce(r.shuffled, false) AS shuffled`;
 
 /** What a claim or a lease answers, over `chosen`-like `c` (lease id, item id, expiry) and item `i`. */
 export const LEASED_ITEM_COLUMNS = `

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { applyQueueRanking, dropQueueRanks, type AppliedQueueRanking } from '@foreman/database';
+import {
+  RANKED_ITEM_COLUMNS,
+  applyQueueRanking,
+  dropQueueRanks,
+  type AppliedQueueRanking,
+} from '@foreman/database';
 
 /** Advisory-lock namespace of the scheduler's per-project locks (the second key is the project's hash). */
 export const PROJECT_LOCK_NAMESPACE = 7_201_944;
@@ -20,6 +25,8 @@ export interface RankingChunk {
   /** Null when the trainer sent no predictions with this chunk. */
   predictedClasses: (string | null)[] | null;
   predictedProbabilities: (number | null)[] | null;
+  /** Null when no item of the chunk was placed by the shuffle. */
+  shuffled: boolean[] | null;
 }
 
 export interface ProjectQueueState {
@@ -71,9 +78,10 @@ export class RankingRepository {
     const maxRank = chunk.ranks.reduce((max, rank) => Math.max(max, rank), -1);
     await tx.query(
       `INSERT INTO ranking_chunks (project_id, model_version, chunk_index, chunk_count, strategy,
-                                   item_ids, scores, ranks, max_rank, predicted_classes, predicted_probabilities)
+                                   item_ids, scores, ranks, max_rank, predicted_classes, predicted_probabilities,
+                                   shuffled)
        VALUES ($1, $2, $3, $4, $5, $6::integer[], $7::double precision[], $8::integer[], $9,
-               $10::text[], $11::double precision[])
+               $10::text[], $11::double precision[], $12::boolean[])
        ON CONFLICT (project_id, model_version, chunk_index) DO NOTHING`,
       [
         chunk.projectId,
@@ -87,6 +95,7 @@ export class RankingRepository {
         maxRank < 0 ? null : maxRank,
         chunk.predictedClasses,
         chunk.predictedProbabilities,
+        chunk.shuffled,
       ],
     );
   }
@@ -114,12 +123,15 @@ export class RankingRepository {
       tx,
       { projectId, ...ranking },
       {
-        sql: `SELECT u.item_id, u.rank, u.score, u.predicted_class, u.predicted_probability
+        sql: `SELECT u.item_id, u.rank, u.score, u.predicted_class, u.predicted_probability,
+                     coalesce(u.shuffled, false)
                 FROM ranking_chunks c
-               CROSS JOIN LATERAL unnest(c.item_ids, c.ranks, c.scores, c.predicted_classes, c.predicted_probabilities)
-                     AS u(item_id, rank, score, predicted_class, predicted_probability)
+               CROSS JOIN LATERAL unnest(c.item_ids, c.ranks, c.scores, c.predicted_classes, c.predicted_probabilities,
+                                         c.shuffled)
+                     AS u(item_id, rank, score, predicted_class, predicted_probability, shuffled)
                WHERE c.project_id = $1 AND c.model_version = $2`,
         params: [projectId, ranking.modelVersion],
+        columns: [...RANKED_ITEM_COLUMNS, 'shuffled'],
       },
     );
     await tx.query(`DELETE FROM ranking_chunks WHERE project_id = $1 AND model_version <= $2`, [

@@ -173,5 +173,6 @@ function toChunk(event: RankingComputedEvent): RankingChunk {
     ranks: items.map((item) => item.rank),
     predictedClasses: hasPredictions ? items.map((item) => item.predictedClass ?? null) : null,
     predictedProbabilities: hasPredictions ? items.map((item) => item.predictedProbability ?? null) : null,
+    shuffled: items.some((item) => item.shuffled) ? items.map((item) => item.shuffled === true) : null,
   };
 }

@@ -38,13 +38,20 @@ describe('acquisition functions', () => {
 
   it('ranks the highest score first, ties by position, and shuffles only a share of positions', () => {
     const scores = Float32Array.from([0.1, 0.9, 0.5, 0.9]);
-    expect(Array.from(rankWithShuffle(scores, 0, createRandom(1)))).toEqual([1, 3, 2, 0]);
+    const unshuffled = rankWithShuffle(scores, 0, createRandom(1));
+    expect(Array.from(unshuffled.order)).toEqual([1, 3, 2, 0]);
+    expect(Array.from(unshuffled.shuffled)).toEqual([0, 0, 0, 0]);
     const many = Float32Array.from({ length: 10_000 }, (_, i) => 10_000 - i);
-    const shuffled = rankWithShuffle(many, 0.1, createRandom(42));
-    const moved = shuffled.filter((item, position) => item !== position).length;
+    const { order, shuffled } = rankWithShuffle(many, 0.1, createRandom(42));
+    const moved = order.filter((item, position) => item !== position).length;
     expect(moved).toBeGreaterThan(700);
     expect(moved).toBeLessThan(1_100);
-    expect(new Set(shuffled).size).toBe(10_000);
-    expect(Array.from(rankWithShuffle(many, 0.1, createRandom(42)))).toEqual(Array.from(shuffled));
+    expect(new Set(order).size).toBe(10_000);
+    expect(Array.from(rankWithShuffle(many, 0.1, createRandom(42)).order)).toEqual(Array.from(order));
+    // Every moved item is marked as placed by the shuffle, and (almost) only those.
+    order.forEach((item, position) => item !== position && expect(shuffled[position]).toBe(1));
+    const marked = shuffled.reduce((sum, flag) => sum + flag, 0);
+    expect(marked).toBeGreaterThanOrEqual(moved);
+    expect(marked).toBeLessThan(moved * 1.1);
   });
 });

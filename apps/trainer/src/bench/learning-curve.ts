@@ -134,8 +134,8 @@ async function learningCurve(
         );
         const probabilities = predictProbabilities(model, candidates.inputs, candidates.size, spec);
         const scores = acquisitionScores(strategy, probabilities, candidates.size, 10, false, pick);
-        const ranked = rankWithShuffle(scores, SHUFFLE, pick);
-        const chosen = new Set(Array.from(ranked.subarray(0, BATCH)));
+        const { order } = rankWithShuffle(scores, SHUFFLE, pick);
+        const chosen = new Set(Array.from(order.subarray(0, BATCH)));
         next = pool.filter((_, position) => chosen.has(position));
         for (let position = pool.length - 1; position >= 0; position--) {
           if (chosen.has(position)) pool.splice(position, 1);

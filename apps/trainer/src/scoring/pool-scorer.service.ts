@@ -17,6 +17,8 @@ export interface RankedPool {
   predictedProbability: Float32Array;
   /** Indices into the columns in serving order (after the shuffle). */
   order: Uint32Array;
+  /** By serving position: 1 where the shuffle put the item (rankWithShuffle). */
+  shuffled: Uint8Array;
   size: number;
   /** Items with no model input of the model's length, e.g. a malformed vector (left out of the ranking). */
   skipped: number;
@@ -89,7 +91,7 @@ export class PoolScorerService {
       if (page.length < batchSize) break;
     }
     const columns = pool.columns();
-    return { ...columns, order: rankWithShuffle(columns.scores, project.shuffleProportion, random), skipped };
+    return { ...columns, ...rankWithShuffle(columns.scores, project.shuffleProportion, random), skipped };
   }
 }
 

@@ -32,6 +32,7 @@ export function* rankingEvents(
         rank,
         predictedClass: classes[pool.predictedClass[index]!]!,
         predictedProbability: Math.min(1, Math.max(0, round(pool.predictedProbability[index]!))),
+        ...(pool.shuffled[rank] ? { shuffled: true } : {}),
       });
     }
     yield buildEvent(EVENT_TYPES.rankingComputed, projectId, {

@@ -21,6 +21,8 @@ export const queueReasonSchema = z.object({
   score: z.number().nullable(),
   strategy: acquisitionStrategySchema.nullable(),
   modelVersion: z.number().int().nullable(),
+  /** The exploration shuffle put the item at this rank, not its score (false when not ranked). */
+  shuffled: z.boolean(),
 });
 
 export const leaseSchema = z.object({

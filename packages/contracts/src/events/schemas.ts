@@ -65,6 +65,8 @@ export const rankedItemSchema = z.object({
   predictedClass: z.string().optional(),
   /** The model's probability of predictedClass (optional). */
   predictedProbability: z.number().min(0).max(1).optional(),
+  /** Placed at this rank by the exploration shuffle (the project's shuffleProportion), not by its score. */
+  shuffled: z.boolean().optional(),
 });
 
 export const rankingComputedEventSchema = envelopeSchema(

@@ -6,6 +6,7 @@ import { QueueRanks1764600000000 } from './1764600000000-queue-ranks';
 import { ProgressCountIndex1764700000000 } from './1764700000000-progress-count-index';
 import { EventRetentionIndexes1764800000000 } from './1764800000000-event-retention-indexes';
 import { ForeignKeyIndexes1764900000000 } from './1764900000000-foreign-key-indexes';
+import { ShuffledRanks1765000000000 } from './1765000000000-shuffled-ranks';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ProgressCountIndex1764700000000,
   EventRetentionIndexes1764800000000,
   ForeignKeyIndexes1764900000000,
+  ShuffledRanks1765000000000,
 ];

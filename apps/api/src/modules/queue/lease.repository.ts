@@ -22,6 +22,8 @@ export interface LeasedItem {
   score: number | null;
   strategy: AcquisitionStrategy | null;
   modelVersion: number | null;
+  /** The exploration shuffle, not the score, put it at its rank. */
+  shuffled: boolean;
 }
 
 /** How often a claim is retried when the item it locked was leased by a transaction it could not yet see. */

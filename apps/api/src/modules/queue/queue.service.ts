@@ -50,6 +50,7 @@ export class QueueService {
         score: leased.score,
         strategy: leased.strategy,
         modelVersion: leased.modelVersion,
+        shuffled: leased.shuffled,
       },
       progress,
     };
