@@ -89,3 +89,46 @@ test('a user changes their own password on the Account page; their other session
   const again = await signedInPage(browser, 'linus@e2e.test', newPassword);
   await again.context.close();
 });
+
+test('an admin sets a labeller’s forgotten password on the Users page; the labeller is signed out and signs in with it', async ({
+  browser,
+}) => {
+  const newPassword = 'marie-reset-password';
+  const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  await createLabeller(admin.page, 'Marie Curie', 'marie@e2e.test', 'marie-forgotten-password');
+  const labeller = await signedInPage(browser, 'marie@e2e.test', 'marie-forgotten-password');
+
+  const { page } = admin;
+  await page.getByRole('link', { name: 'Labellers' }).click();
+  await page.getByRole('button', { name: 'Set password for Marie Curie' }).click();
+  const form = page.getByRole('form', { name: 'Set a new password for Marie Curie' });
+  await expect(form).toContainText('Marie Curie is signed out everywhere');
+  const problems = page.locator('#set-password-problems');
+
+  await form.getByLabel(/^New password/).fill('too-short');
+  await form.getByLabel('Repeat the new password').fill('too-short');
+  await form.getByRole('button', { name: 'Set password' }).click();
+  await expect(problems).toHaveText('New password: passwords need at least 12 characters.');
+
+  await form.getByLabel(/^New password/).fill(newPassword);
+  await form.getByLabel('Repeat the new password').fill(`${newPassword}!`);
+  await form.getByRole('button', { name: 'Set password' }).click();
+  await expect(problems).toHaveText('The two new passwords are not the same.');
+
+  await form.getByLabel('Repeat the new password').fill(newPassword);
+  await form.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByRole('main').getByRole('status')).toHaveText(
+    'Marie Curie’s password is set. Their sessions have ended: they sign in with the new password.',
+  );
+  await expect(form).toHaveCount(0);
+  // The admin's own session stays.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Labellers and admins' })).toBeVisible();
+  await admin.context.close();
+
+  await expectSignedOut(labeller.page);
+  await labeller.context.close();
+  await expectSignInRefused(browser, 'marie@e2e.test', 'marie-forgotten-password');
+  const again = await signedInPage(browser, 'marie@e2e.test', newPassword);
+  await again.context.close();
+});
