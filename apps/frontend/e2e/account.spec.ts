@@ -1,17 +1,11 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { baseUrl, signedInPage } from './support/pages';
+import { baseUrl, createLabeller, signedInPage } from './support/pages';
 import { ADMIN } from './support/system';
 
 /**
  * Passwords through the site: a user changes their own, an admin sets a labeller's. Each test makes its
  * own labeller (through the API, as the admin) so the story of labelling.spec.ts is left alone.
  */
-
-async function createLabeller(admin: Page, name: string, email: string, password: string): Promise<string> {
-  const response = await admin.request.post('/api/users', { data: { email, displayName: name, password } });
-  expect(response.status()).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
 
 /** Signs in on a fresh page and expects it refused (still on sign-in, saying so). */
 async function expectSignInRefused(browser: Browser, email: string, password: string): Promise<void> {
