@@ -48,6 +48,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <span>
                 {user.displayName} <span className="muted">({user.role})</span>
               </span>
+              <Link href="/account">Account</Link>
               <SignOutButton />
             </div>
           )}

@@ -11,6 +11,8 @@ export default async function ProjectsPage() {
   );
   const isAdmin = user.role === 'admin';
   const active = projects.filter((project) => !project.archived);
+  // (labellers' lists never hold archived projects; admins reopen them from here)
+  const archived = projects.filter((project) => project.archived);
 
   return (
     <section>
@@ -33,6 +35,18 @@ export default async function ProjectsPage() {
           return <ProjectCard key={project.id} project={project} progress={progress[index] ?? null} userId={user.id} isAdmin={isAdmin} />;
         })}
       </ul>
+      {archived.length > 0 && (
+        <section className="archived-projects" aria-labelledby="archived-heading">
+          <h2 id="archived-heading">Archived projects</h2>
+          <p className="muted small">Labelling is closed on these; unarchive one in its settings.</p>
+          <ul className="cards">
+            {archived.map((project) => {
+              const index = projects.indexOf(project);
+              return <ProjectCard key={project.id} project={project} progress={progress[index] ?? null} userId={user.id} isAdmin={isAdmin} />;
+            })}
+          </ul>
+        </section>
+      )}
     </section>
   );
 }
@@ -67,9 +81,11 @@ function ProjectCard({
         </>
       )}
       <div className="actions">
-        <Link className="button" href={`/projects/${project.id}/label`}>
-          Label
-        </Link>
+        {!project.archived && (
+          <Link className="button" href={`/projects/${project.id}/label`}>
+            Label
+          </Link>
+        )}
         {isAdmin && (
           <>
             <Link className="button secondary" href={`/projects/${project.id}`}>

@@ -1,9 +1,11 @@
 'use client';
 
+import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import type { Role, User } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { SetPasswordForm } from './set-password-form';
 
 function describe(error: unknown): string[] {
   if (isApiError(error)) return error.problems.length > 0 ? error.problems : [error.message];
@@ -15,6 +17,8 @@ export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId
   const [problems, setProblems] = useState<string[]>([]);
   const [created, setCreated] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [settingPassword, setSettingPassword] = useState<User | null>(null);
+  const [passwordSet, setPasswordSet] = useState<string | null>(null);
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -75,15 +79,32 @@ export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId
                   <td>{user.role}</td>
                   <td>{user.active ? 'active' : 'deactivated'}</td>
                   <td>
-                    {user.id !== myId && (
-                      <button
-                        type="button"
-                        className="button secondary small"
-                        onClick={() => void setActive(user, !user.active)}
-                        aria-label={`${user.active ? 'Deactivate' : 'Reactivate'} ${user.displayName}`}
-                      >
-                        {user.active ? 'Deactivate' : 'Reactivate'}
-                      </button>
+                    {user.id === myId ? (
+                      <Link href="/account" className="small">
+                        Change your password
+                      </Link>
+                    ) : (
+                      <div className="actions">
+                        <button
+                          type="button"
+                          className="button secondary small"
+                          onClick={() => void setActive(user, !user.active)}
+                          aria-label={`${user.active ? 'Deactivate' : 'Reactivate'} ${user.displayName}`}
+                        >
+                          {user.active ? 'Deactivate' : 'Reactivate'}
+                        </button>
+                        <button
+                          type="button"
+                          className="button secondary small"
+                          onClick={() => {
+                            setPasswordSet(null);
+                            setSettingPassword(user);
+                          }}
+                          aria-label={`Set password for ${user.displayName}`}
+                        >
+                          Set password
+                        </button>
+                      </div>
                     )}
                   </td>
                 </tr>
@@ -91,6 +112,22 @@ export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId
             </tbody>
           </table>
         </div>
+        {settingPassword && (
+          <SetPasswordForm
+            key={settingPassword.id}
+            user={settingPassword}
+            onCancel={() => setSettingPassword(null)}
+            onSet={(user) => {
+              setSettingPassword(null);
+              setPasswordSet(
+                `${user.displayName}’s password is set. Their sessions have ended: they sign in with the new password.`,
+              );
+            }}
+          />
+        )}
+        <p className="notice" role="status">
+          {passwordSet}
+        </p>
       </section>
       <section className="panel" aria-labelledby="new-user-heading">
         <h2 id="new-user-heading">New account</h2>

@@ -1,5 +1,6 @@
 import type {
   ApiToken,
+  ChangePasswordRequest,
   CreateApiTokenRequest,
   CreateProjectRequest,
   CreateUserRequest,
@@ -57,6 +58,7 @@ export function createApiClient({ baseUrl, headers = {} }: ClientOptions) {
     signIn: (email: string, password: string) => call<{ user: User }>('POST', '/auth/sign-in', { email, password }),
     signOut: () => call<void>('POST', '/auth/sign-out'),
     me: () => call<{ user: User }>('GET', '/auth/me'),
+    changePassword: (request: ChangePasswordRequest) => call<void>('POST', '/auth/password', request),
 
     listUsers: () => call<User[]>('GET', '/users'),
     createUser: (request: CreateUserRequest) => call<User>('POST', '/users', request),

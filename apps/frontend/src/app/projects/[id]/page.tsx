@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { orSignIn, requireAdmin } from '@/lib/api/server';
 import { serviceLinks } from '@/lib/service-links';
+import { ArchivedNotice } from './_components/archived-notice';
 import { Dashboard } from './_components/dashboard';
 
 export const metadata: Metadata = { title: 'Dashboard' };
@@ -27,6 +28,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ id: 
           </Link>
         </div>
       </div>
+      {project.archived && <ArchivedNotice />}
       <Dashboard project={project} initialProgress={progress} initialModels={models} links={links} />
     </section>
   );

@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { orSignIn, requireAdmin } from '@/lib/api/server';
 import { serviceLinks } from '@/lib/service-links';
 import { ProjectForm } from '../../_components/project-form';
+import { ArchivedNotice } from '../_components/archived-notice';
+import { ArchiveProject } from './archive-project';
 import { ImportUpload } from './import-upload';
 import { Members } from './members';
 
@@ -36,6 +38,7 @@ export default async function ProjectSettingsPage({
           </Link>
         </div>
       </div>
+      {project.archived && <ArchivedNotice />}
       {created && (
         <p className="notice" role="status">
           Project created. Import items and add labellers below.
@@ -53,6 +56,10 @@ export default async function ProjectSettingsPage({
         <section className="panel" aria-labelledby="settings-heading">
           <h2 id="settings-heading">Settings</h2>
           <ProjectForm project={project} />
+        </section>
+        <section className="panel" aria-labelledby="archive-heading">
+          <h2 id="archive-heading">Archive</h2>
+          <ArchiveProject project={project} />
         </section>
         <section className="panel" aria-labelledby="ops-heading">
           <h2 id="ops-heading">Operations</h2>

@@ -10,6 +10,7 @@ import { retryTransient } from '@/lib/api/retry';
 import { newClientRequestId } from '@/lib/client-request-id';
 import { shortcutKeys } from '@/lib/shortcuts';
 import { ItemView } from './item-view';
+import { LabellingClosed } from './labelling-closed';
 import { PendingLabelStore, type PendingLabel } from './pending-label';
 
 type Served = Extract<NextItemResponse, { status: 'item' }>;
@@ -18,7 +19,8 @@ type View =
   | { kind: 'loading' }
   | { kind: 'item'; served: Served }
   | { kind: 'done' }
-  | { kind: 'expired'; message: string };
+  | { kind: 'expired'; message: string }
+  | { kind: 'closed' };
 
 interface Failure {
   message: string;
@@ -39,7 +41,7 @@ export function Labeller({ project }: { project: Project }) {
   const router = useRouter();
   const returnTo = `/projects/${project.id}/label`;
   const pending = useMemo(() => new PendingLabelStore(project.id), [project.id]);
-  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [view, setView] = useState<View>(project.archived ? { kind: 'closed' } : { kind: 'loading' });
   const [progress, setProgress] = useState<ProgressCounts | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
@@ -91,7 +93,12 @@ export function Labeller({ project }: { project: Project }) {
           options.onUnauthorized?.();
           goSignIn();
         } else if (isApiError(error, 409)) {
-          setView({ kind: 'expired', message: error.message });
+          // Archiving answers every request for an item with 409 too: say that, not "no longer yours".
+          const archived = await browserApi.getProject(project.id).then(
+            (current) => current.archived,
+            () => false,
+          );
+          setView(archived ? { kind: 'closed' } : { kind: 'expired', message: error.message });
         } else if (isApiError(error, 404) && options.onNotFound) {
           options.onNotFound();
         } else {
@@ -103,7 +110,7 @@ export function Labeller({ project }: { project: Project }) {
         setBusy(false);
       }
     },
-    [goSignIn],
+    [goSignIn, project.id],
   );
 
   const loadNext = useCallback(
@@ -120,9 +127,10 @@ export function Labeller({ project }: { project: Project }) {
     [],
   );
 
-  // First load: a label given just before the session expired is submitted first, then the queue resumes.
+  // First load: a label given just before the session expired is submitted first, then the queue resumes
+  // (an archived project's label waits in the tab until the project is reopened).
   useEffect(() => {
-    if (started.current) return;
+    if (started.current || project.archived) return;
     started.current = true;
     const saved = pending.read();
     void run(async () => {
@@ -142,7 +150,7 @@ export function Labeller({ project }: { project: Project }) {
       }
       show(await browserApi.next(project.id));
     });
-  }, [pending, project.id, run, show, submitPending]);
+  }, [pending, project.id, project.archived, run, show, submitPending]);
 
   // Items others hold, or that still need other people's labels, may come back (a lease runs out, a label
   // is undone): while the project is unfinished, the finished state checks again on its own.
@@ -297,6 +305,8 @@ export function Labeller({ project }: { project: Project }) {
 
       {view.kind === 'loading' && <p className="muted">Loading the next item…</p>}
 
+      {view.kind === 'closed' && <LabellingClosed projectName={project.name} />}
+
       {view.kind === 'done' && (
         <div className="state-box" data-testid="queue-done">
           <h2>The queue is finished for you</h2>
@@ -401,7 +411,7 @@ export function Labeller({ project }: { project: Project }) {
           </div>
         </div>
       )}
-      {view.kind !== 'item' && view.kind !== 'loading' && (
+      {(view.kind === 'done' || view.kind === 'expired') && (
         <p className="small muted">
           Press <kbd>U</kbd> to undo your last label.
         </p>

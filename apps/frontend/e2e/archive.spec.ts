@@ -1,0 +1,64 @@
+import { expect, test } from '@playwright/test';
+import { createLabeller, signedInPage, waitForAnyItem } from './support/pages';
+import { ADMIN } from './support/system';
+
+/** A small text project of its own (through the API), so the story of labelling.spec.ts is left alone. */
+test('an admin archives a project: the labeller’s label page says labelling is closed; unarchiving reopens it', async ({
+  browser,
+}) => {
+  const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  const labellerId = await createLabeller(
+    admin.page,
+    'Rosalind Franklin',
+    'rosalind@e2e.test',
+    'rosalind-password',
+  );
+  const created = await admin.page.request.post('/api/projects', {
+    data: { name: 'Archive e2e', classes: ['a', 'b'], inputKind: 'text' },
+  });
+  expect(created.status()).toBe(201);
+  const projectId = ((await created.json()) as { id: string }).id;
+  const items = Array.from({ length: 3 }, (_, index) => ({ id: `t${index}`, text: `text ${index}` }));
+  expect((await admin.page.request.post(`/api/projects/${projectId}/items`, { data: items })).ok()).toBe(
+    true,
+  );
+  expect((await admin.page.request.put(`/api/projects/${projectId}/members/${labellerId}`)).ok()).toBe(true);
+
+  const labeller = await signedInPage(browser, 'rosalind@e2e.test', 'rosalind-password');
+  await labeller.page.goto(`/projects/${projectId}/label`);
+  await waitForAnyItem(labeller.page);
+
+  const { page } = admin;
+  await page.goto(`/projects/${projectId}/settings`);
+  await page.getByRole('button', { name: 'Archive project…' }).click();
+  await page
+    .getByRole('group', { name: 'Confirm archiving' })
+    .getByRole('button', { name: 'Yes, archive it' })
+    .click();
+  await expect(page.getByTestId('archived-notice')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Unarchive project' })).toBeVisible();
+
+  // Mid-item: the label is still saved, then the page says why no next item comes.
+  await labeller.page.keyboard.press('a');
+  const closed = labeller.page.getByTestId('labelling-closed');
+  await expect(closed).toContainText('Labelling is closed');
+  await labeller.page.reload();
+  await expect(closed).toContainText('Archive e2e is archived');
+  await labeller.page.goto('/');
+  await expect(labeller.page.getByRole('heading', { name: 'Archive e2e' })).toHaveCount(0);
+
+  // The admin finds it among the archived projects and reopens it.
+  await page.goto('/');
+  const archived = page.getByRole('region', { name: 'Archived projects' });
+  await expect(archived.getByRole('heading', { name: 'Archive e2e' })).toBeVisible();
+  await archived.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Unarchive project' }).click();
+  await expect(page.getByRole('button', { name: 'Archive project…' })).toBeVisible();
+  await expect(page.getByTestId('archived-notice')).toHaveCount(0);
+  await admin.context.close();
+
+  await labeller.page.goto(`/projects/${projectId}/label`);
+  await waitForAnyItem(labeller.page);
+  await expect(closed).toHaveCount(0);
+  await labeller.context.close();
+});

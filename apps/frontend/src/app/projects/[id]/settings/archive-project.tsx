@@ -1,0 +1,86 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import type { Project } from '@foreman/contracts';
+import { browserApi } from '@/lib/api/client';
+import { isApiError } from '@/lib/api/errors';
+
+/** Archive (after a confirmation) or unarchive the project; the page is rendered again either way. */
+export function ArchiveProject({ project }: { project: Project }) {
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function setArchived(archived: boolean) {
+    setBusy(true);
+    setError(null);
+    try {
+      await browserApi.updateProject(project.id, { archived });
+      setConfirming(false);
+      router.refresh();
+    } catch (caught) {
+      setError(isApiError(caught) ? caught.message : 'Could not change the project.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="form">
+      {project.archived ? (
+        <p>
+          This project is <strong>archived</strong>: labelling is closed. Unarchiving reopens labelling,
+          imports and training, and puts it back on its labellers’ project lists.
+        </p>
+      ) : (
+        <p>
+          Archiving closes labelling: labellers get no more items and cannot undo labels (a label for an item
+          already on screen is still saved). The project leaves labellers’ project lists, imports are refused
+          and the model is no longer retrained. Its labels, dashboard and exports stay; you can unarchive it
+          at any time.
+        </p>
+      )}
+      {project.archived ? (
+        <div className="actions">
+          <button type="button" className="button" disabled={busy} onClick={() => void setArchived(false)}>
+            Unarchive project
+          </button>
+        </div>
+      ) : confirming ? (
+        <div className="actions" role="group" aria-label="Confirm archiving">
+          <span>Archive {project.name}?</span>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void setArchived(true)}
+            autoFocus
+          >
+            Yes, archive it
+          </button>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={busy}
+            onClick={() => setConfirming(false)}
+          >
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <div className="actions">
+          <button type="button" className="button secondary" onClick={() => setConfirming(true)}>
+            Archive project…
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
