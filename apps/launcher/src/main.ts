@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@foreman/contracts';
+import { adminSignsInWith } from './admin-password';
 import { REPO_ROOT, loadLauncherConfig, type LauncherConfig } from './config/env';
 import { startEmbeddedPostgres, stopLeftoverPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { assertPortsFree, type PortClaim } from './ports';
@@ -130,6 +131,9 @@ async function main(system: RunningSystem): Promise<void> {
     system.site!.failed.catch((error: unknown) => system.fail((error as Error).message));
   }
   if (system.isStopping) return;
+  const signIn = (await adminSignsInWith(database.url, config.ADMIN_EMAIL, adminPassword))
+    ? `with password ${adminPassword}`
+    : 'with the password set on the site (the one first given no longer works)';
 
   // From the moment node started, so the figure is what a person waits after typing the command (less
   // pnpm's build check).
@@ -139,7 +143,7 @@ async function main(system: RunningSystem): Promise<void> {
     : `http://localhost:${config.API_PORT} (API only: START_FRONTEND=false)`;
   console.log(`
 Foreman is ready in ${seconds} s: ${address}
-  sign in as ${config.ADMIN_EMAIL} with password ${adminPassword}
+  sign in as ${config.ADMIN_EMAIL} ${signIn}
   API and its OpenAPI docs: http://localhost:${config.API_PORT}/docs
   database: ${embedded ? `embedded PostgreSQL, data in ${config.DATA_DIR} (delete it to start afresh)` : 'DATABASE_URL'}
   events: ${config.AMQP_URL ? 'RabbitMQ (AMQP_URL)' : 'in-process'}

@@ -6,6 +6,7 @@ import { ApiSession, digitsOracle, eventually, labelWithOracle } from '../src/ha
 import {
   freePorts,
   postgresProcessesOn,
+  printedPassword,
   startLauncher,
   type LauncherPorts,
   type RunningLauncher,
@@ -65,7 +66,7 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     // The site reaches the API it was started with (its /api proxy answers with the API's 401).
     const proxied = await fetch(`http://127.0.0.1:${ports.frontend}/api/auth/me`);
     expect(proxied.status).toBe(401);
-    adminPassword = launcher.adminPassword;
+    adminPassword = printedPassword(launcher);
   });
 
   it('counts sign-in attempts through the site per browser, not as one address for everyone', async () => {
@@ -156,6 +157,20 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     expect(progress.fullyLabelled).toBe(labelled.length);
     expect(progress.labellers.find((labeller) => labeller.labels > 0)?.labels).toBe(labelled.length);
     expect((await api.models(projectId)).length).toBeGreaterThan(0);
+  });
+
+  it('stops printing the first admin password once the admin changed it on the site', async () => {
+    const api = await ApiSession.signIn(apiUrl(), launcher!.adminEmail, adminPassword);
+    await api.call('POST', '/auth/password', {
+      currentPassword: adminPassword,
+      newPassword: 'a passphrase of my own',
+    });
+    await launcher!.stop('SIGINT');
+    launcher = await startLauncher({ ...settings(), START_FRONTEND: 'false' });
+    expect(launcher.adminPassword).toBeNull();
+    expect(launcher.output()).toContain(
+      `sign in as ${launcher.adminEmail} with the password set on the site (the one first given no longer works)`,
+    );
   });
 
   it('recovers when the launcher was killed: the next start stops the PostgreSQL it left running', async () => {

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
 import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
 import { ApiSession, digitsOracle, eventually, labelWithOracle } from '../src/harness/api-session';
-import { freePorts, startLauncher, type RunningLauncher } from '../src/harness/launcher-process';
+import {
+  freePorts,
+  printedPassword,
+  startLauncher,
+  type RunningLauncher,
+} from '../src/harness/launcher-process';
 
 /**
  * The same start command with DATABASE_URL and AMQP_URL set connects to them as in production: no
@@ -45,7 +50,7 @@ describe('the start command with DATABASE_URL and AMQP_URL', () => {
     const api = await ApiSession.signIn(
       `http://127.0.0.1:${ports.api}`,
       launcher.adminEmail,
-      launcher.adminPassword,
+      printedPassword(launcher),
     );
     const demo = await eventually('the "Digits (demo)" project', async () =>
       (await api.projects()).find((project) => project.name === 'Digits (demo)'),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { REPO_ROOT } from '../config/env';
 import { ApiSession, digitsOracle, eventually } from '../harness/api-session';
-import { freePorts, startLauncher } from '../harness/launcher-process';
+import { freePorts, printedPassword, startLauncher } from '../harness/launcher-process';
 
 const LABELS = 80;
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const cold = await startLauncher(settings);
     running = cold;
     console.log(`fresh start: ${cold.secondsToReady.toFixed(1)} s`);
-    const api = await ApiSession.signIn(`http://127.0.0.1:${ports.api}`, cold.adminEmail, cold.adminPassword);
+    const api = await ApiSession.signIn(`http://127.0.0.1:${ports.api}`, cold.adminEmail, printedPassword(cold));
     const demo = await eventually('the demo project', async () =>
       (await api.projects()).find((project) => project.name === 'Digits (demo)'),
     );

@@ -40,7 +40,8 @@ export interface RunningLauncher {
   /** What the launcher itself printed as its start time. */
   reportedSeconds: number;
   adminEmail: string;
-  adminPassword: string;
+  /** Null when the ready message says it was changed on the site. */
+  adminPassword: string | null;
   output(): string;
   /** Sends `signal` and waits for the exit; resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -98,7 +99,7 @@ export async function startLauncher(
     });
   });
   const secondsToReady = (Date.now() - startedAt) / 1000;
-  const signIn = /sign in as (\S+) with password (\S+)/.exec(output);
+  const signIn = /sign in as (\S+) with (?:password (\S+)|the password set on the site)/.exec(output);
   if (!signIn) throw new Error(`the ready message does not say how to sign in:\n${output}`);
 
   return {
@@ -106,7 +107,7 @@ export async function startLauncher(
     secondsToReady,
     reportedSeconds: Number(ready[1]),
     adminEmail: signIn[1]!,
-    adminPassword: signIn[2]!,
+    adminPassword: signIn[2] ?? null,
     output: () => output,
     stop: async (signal = 'SIGINT') => {
       if (child.exitCode !== null) return child.exitCode;
@@ -117,6 +118,12 @@ export async function startLauncher(
       return code;
     },
   };
+}
+
+/** The admin password the ready message printed (it prints none once the admin changed it on the site). */
+export function printedPassword(launcher: RunningLauncher): string {
+  if (launcher.adminPassword === null) throw new Error(`no admin password printed:\n${launcher.output()}`);
+  return launcher.adminPassword;
 }
 
 /** PostgreSQL servers still running on this data directory (there must be none after a stop). */
