@@ -53,3 +53,78 @@ test('unknown, malformed and off-limits project addresses answer a 404 page with
   }
   await Promise.all([context.close(), labeller.context.close()]);
 });
+
+test('a labeller taken off a project while labelling is told so, with a way home and no Retry', async ({
+  browser,
+}) => {
+  const ben = await admin.labeller('Ben');
+  const project = await admin.project(
+    {},
+    [
+      { id: 'b1', vector: [0, 1] },
+      { id: 'b2', vector: [1, 0] },
+    ],
+    [ben],
+  );
+  const { context, page } = await signedInPage(browser, ben.email, ben.password);
+  for (const key of ['1', 's']) {
+    await page.goto(`/projects/${project.id}/label`);
+    await expect(page.getByTestId('item')).toBeVisible();
+    await admin.removeMember(project.id, ben.id);
+    await page.keyboard.press(key);
+    const gone = page.getByTestId('project-gone');
+    await expect(gone).toContainText('You are no longer on this project');
+    await expect(gone.getByRole('link', { name: 'Back to projects' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+    await expect(page.getByTestId('item')).toHaveCount(0);
+    await admin.addMember(project.id, ben.id);
+  }
+  await context.close();
+});
+
+test('after skipping the last item the page says so, offers the skipped items again, and undo only when there is one', async ({
+  browser,
+}) => {
+  const cy = await admin.labeller('Cy');
+  const project = await admin.project({}, [{ id: 'c1', vector: [0, 1] }], [cy]);
+  const { context, page } = await signedInPage(browser, cy.email, cy.password);
+  await page.goto(`/projects/${project.id}/label`);
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'c1');
+
+  await page.keyboard.press('s');
+  const done = page.getByTestId('queue-done');
+  await expect(done).toContainText('You skipped 1 item');
+  await expect(done).not.toContainText('held by someone else');
+  await expect(done).not.toContainText('checks for items');
+  await expect(page.getByText('to undo your last label')).toHaveCount(0); // nothing to undo
+
+  await page.keyboard.press('r');
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'c1');
+  await page.keyboard.press('1');
+  await expect(done).toContainText('Every item has all the labels it needs');
+  await expect(page.getByText('to undo your last label')).toBeVisible();
+  await context.close();
+});
+
+test('a label given after the item went to someone else is explained in the item’s own name', async ({
+  browser,
+}) => {
+  const [dee, eve] = [await admin.labeller('Dee'), await admin.labeller('Eve')];
+  const project = await admin.project({ leaseSeconds: 10 }, [{ id: 'd1', vector: [0, 1] }], [dee, eve]);
+  const first = await signedInPage(browser, dee.email, dee.password);
+  await first.page.goto(`/projects/${project.id}/label`);
+  await expect(first.page.getByTestId('item')).toHaveAttribute('data-external-id', 'd1');
+  await first.page.waitForTimeout(11_000); // Dee's 10-second lease runs out…
+  const second = await signedInPage(browser, eve.email, eve.password);
+  await second.page.goto(`/projects/${project.id}/label`);
+  await expect(second.page.getByTestId('item')).toHaveAttribute('data-external-id', 'd1'); // …and Eve has it
+
+  await first.page.keyboard.press('1');
+  const lost = first.page.getByTestId('lease-expired');
+  await expect(lost).toContainText('Item d1');
+  await expect(lost).toContainText('was not saved');
+  await expect(lost).not.toContainText(/item \d/);
+  await expect(lost).not.toContainText('Nothing else was lost');
+  await expect(lost.getByRole('button', { name: /Next item/ })).toBeFocused();
+  await Promise.all([first.context.close(), second.context.close()]);
+});

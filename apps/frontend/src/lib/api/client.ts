@@ -1,5 +1,6 @@
 import type {
   ApiToken,
+  ClearSkipsResponse,
   CreateApiTokenRequest,
   CreateProjectRequest,
   CreateUserRequest,
@@ -79,6 +80,7 @@ export function createApiClient({ baseUrl, headers = {} }: ClientOptions) {
       call<SubmitLabelResponse>('POST', `/items/${itemId}/labels`, request),
     skip: (itemId: number) => call<SkipItemResponse>('POST', `/items/${itemId}/skip`),
     undo: (id: string) => call<RetractLabelResponse>('POST', `${project(id)}/undo`),
+    clearSkips: (id: string) => call<ClearSkipsResponse>('POST', `${project(id)}/skips/clear`),
 
     progress: (id: string) => call<ProgressResponse>('GET', `${project(id)}/progress`),
     models: (id: string) => call<ModelVersion[]>('GET', `${project(id)}/models`),
