@@ -128,3 +128,20 @@ test('a label given after the item went to someone else is explained in the item
   await expect(lost.getByRole('button', { name: /Next item/ })).toBeFocused();
   await Promise.all([first.context.close(), second.context.close()]);
 });
+
+test('the import hint shows the item shape of the project’s input kind', async ({ browser }) => {
+  const [text, image] = [
+    await admin.project({ inputKind: 'text', shape: null }, []),
+    await admin.project({ inputKind: 'image', shape: null }, []),
+  ];
+  const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  const hint = page.getByTestId('import-hint');
+  await page.goto(`/projects/${text.id}/settings`);
+  await expect(hint).toContainText('header id,text');
+  await expect(hint).toContainText('{"id": "a1", "text": "…"}');
+  await expect(hint).not.toContainText('payload');
+  await page.goto(`/projects/${image.id}/settings`);
+  await expect(hint).toContainText('header id,url');
+  await expect(hint).toContainText('{"id": "a1", "url": "https://…/a1.png"}');
+  await context.close();
+});

@@ -37,6 +37,14 @@ function upload(url: string, file: File, contentType: string, onProgress: (fract
   });
 }
 
+/** The one payload field the API takes for the project's input kind (docs/items.md), as CSV and as JSON. */
+function itemExample(project: Project): { csvHeader: string; json: string; size?: string } {
+  if (project.inputKind === 'image') return { csvHeader: 'id,url', json: '{"id": "a1", "url": "https://…/a1.png"}' };
+  if (project.inputKind === 'text') return { csvHeader: 'id,text', json: '{"id": "a1", "text": "…"}' };
+  const size = (project.shape ?? [1]).reduce((a, b) => a * b, 1);
+  return { csvHeader: `id,v0,…,v${size - 1}`, json: '{"id": "a1", "vector": [0, 3, …]}', size: ` (${size} numbers)` };
+}
+
 export function ImportUpload({ project }: { project: Project }) {
   const router = useRouter();
   const input = useRef<HTMLInputElement>(null);
@@ -79,17 +87,14 @@ export function ImportUpload({ project }: { project: Project }) {
     }
   }
 
-  const example =
-    project.inputKind === 'vector'
-      ? `id,v0,…,v${(project.shape ?? [1]).reduce((a, b) => a * b, 1) - 1}`
-      : project.inputKind === 'image'
-        ? 'id,url'
-        : 'id,text';
+  const example = itemExample(project);
   return (
     <form className="form" onSubmit={onSubmit}>
-      <p className="small muted">
-        CSV (header <code>{example}</code>), JSON array or NDJSON of <code>{'{ "id": …, "payload": … }'}</code>. Items
-        already imported (same id) are counted as duplicates, not added twice.
+      <p className="small muted import-hint" data-testid="import-hint">
+        CSV with header <code>{example.csvHeader}</code>, or a JSON array or NDJSON of items like{' '}
+        <code>{example.json}</code>
+        {example.size}; <code>id</code> is optional. Items already imported (same id) are counted as
+        duplicates, not added twice.
       </p>
       <label>
         File
