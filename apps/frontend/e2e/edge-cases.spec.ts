@@ -145,3 +145,24 @@ test('the import hint shows the item shape of the project’s input kind', async
   await expect(hint).toContainText('{"id": "a1", "url": "https://…/a1.png"}');
   await context.close();
 });
+
+test('pages fit a 390 px wide phone without sideways scrolling', async ({ browser }) => {
+  const fay = await admin.labeller('Fay');
+  const project = await admin.project({}, [{ id: 'f1', vector: [0, 1] }], [fay]);
+  const fits = async (page: Page, address: string) => {
+    await page.goto(address);
+    await expect(page.locator('main h1').first()).toBeVisible();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${address} is ${width} px wide`).toBeLessThanOrEqual(390);
+  };
+  const admins = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  await admins.page.setViewportSize({ width: 390, height: 844 });
+  for (const address of ['/', `/projects/${project.id}`, `/projects/${project.id}/settings`, '/users']) {
+    await fits(admins.page, address);
+  }
+  const labeller = await signedInPage(browser, fay.email, fay.password);
+  await labeller.page.setViewportSize({ width: 390, height: 844 });
+  await fits(labeller.page, `/projects/${project.id}/label`);
+  await expect(labeller.page.getByTestId('item')).toBeVisible();
+  await Promise.all([admins.context.close(), labeller.context.close()]);
+});
