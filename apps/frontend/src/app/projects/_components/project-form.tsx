@@ -49,6 +49,9 @@ export function ProjectForm({ project }: { project?: Project }) {
   const router = useRouter();
   const initial = project ?? DEFAULTS;
   const [inputKind, setInputKind] = useState<InputKind>(initial.inputKind);
+  // The trainer fits models to vectors only: other projects are served in import order, so the active
+  // learning settings would do nothing there; they are not offered, and keep what they were.
+  const learns = inputKind === 'vector';
   const [problems, setProblems] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -66,10 +69,19 @@ export function ProjectForm({ project }: { project?: Project }) {
       shape: inputKind === 'vector' ? parseShape(text('shape')) : null,
       labelsPerItem: Number(text('labelsPerItem')),
       leaseSeconds: Number(text('leaseSeconds')),
-      strategy: text('strategy') as AcquisitionStrategy,
-      shuffleProportion: Number(text('shufflePercent')) / 100,
-      retrainEveryLabels: Number(text('retrainEveryLabels')),
-      retrainAfterSeconds: Number(text('retrainAfterSeconds')),
+      ...(learns
+        ? {
+            strategy: text('strategy') as AcquisitionStrategy,
+            shuffleProportion: Number(text('shufflePercent')) / 100,
+            retrainEveryLabels: Number(text('retrainEveryLabels')),
+            retrainAfterSeconds: Number(text('retrainAfterSeconds')),
+          }
+        : {
+            strategy: initial.strategy,
+            shuffleProportion: initial.shuffleProportion,
+            retrainEveryLabels: initial.retrainEveryLabels,
+            retrainAfterSeconds: initial.retrainAfterSeconds,
+          }),
     };
     const local: string[] = [];
     if (request.classes.length < 2) local.push('classes: a project needs at least 2 classes');
@@ -147,38 +159,46 @@ export function ProjectForm({ project }: { project?: Project }) {
           <input name="leaseSeconds" type="number" min={10} max={86400} defaultValue={initial.leaseSeconds} />
         </label>
       </fieldset>
-      <fieldset>
-        <legend>Active learning</legend>
-        <label>
-          Strategy
-          <select name="strategy" defaultValue={initial.strategy}>
-            {STRATEGIES.map((strategy) => (
-              <option key={strategy.value} value={strategy.value}>
-                {strategy.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Shuffle (% of the queue served at random)
-          <input
-            name="shufflePercent"
-            type="number"
-            min={0}
-            max={100}
-            step={1}
-            defaultValue={Math.round(initial.shuffleProportion * 100)}
-          />
-        </label>
-        <label>
-          Retrain every N labels
-          <input name="retrainEveryLabels" type="number" min={1} defaultValue={initial.retrainEveryLabels} />
-        </label>
-        <label>
-          …or after this many seconds with new labels
-          <input name="retrainAfterSeconds" type="number" min={1} max={86400} defaultValue={initial.retrainAfterSeconds} />
-        </label>
-      </fieldset>
+      {!learns && (
+        <p className="notice" data-testid="no-model-note">
+          Models are trained for vector items only: {inputKind} items are served in import order, so there is no
+          active-learning strategy to choose.
+        </p>
+      )}
+      {learns && (
+        <fieldset>
+          <legend>Active learning</legend>
+          <label>
+            Strategy
+            <select name="strategy" defaultValue={initial.strategy}>
+              {STRATEGIES.map((strategy) => (
+                <option key={strategy.value} value={strategy.value}>
+                  {strategy.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Shuffle (% of the queue served at random)
+            <input
+              name="shufflePercent"
+              type="number"
+              min={0}
+              max={100}
+              step={1}
+              defaultValue={Math.round(initial.shuffleProportion * 100)}
+            />
+          </label>
+          <label>
+            Retrain every N labels
+            <input name="retrainEveryLabels" type="number" min={1} defaultValue={initial.retrainEveryLabels} />
+          </label>
+          <label>
+            …or after this many seconds with new labels
+            <input name="retrainAfterSeconds" type="number" min={1} max={86400} defaultValue={initial.retrainAfterSeconds} />
+          </label>
+        </fieldset>
+      )}
       {problems.length > 0 && (
         <div className="error" role="alert">
           <p>Please fix:</p>

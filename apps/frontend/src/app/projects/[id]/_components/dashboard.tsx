@@ -120,7 +120,7 @@ export function Dashboard({
                   {percent(latest.metrics.accuracy)} <span className="stat-note">v{latest.version}</span>
                 </>
               ) : (
-                <span className="stat-note">not trained yet</span>
+                <span className="stat-note">{project.inputKind === 'vector' ? 'not trained yet' : 'none (vector only)'}</span>
               )}
             </dd>
           </div>
@@ -174,7 +174,12 @@ export function Dashboard({
 
       <section className="panel wide" aria-labelledby="versions-heading">
         <h2 id="versions-heading">Model versions</h2>
-        {sortedModels.length === 0 ? (
+        {project.inputKind !== 'vector' ? (
+          <p className="muted" data-testid="no-model-note">
+            Models are trained for vector items only, so this {project.inputKind} project gets none: its items are served
+            in import order.
+          </p>
+        ) : sortedModels.length === 0 ? (
           <p className="muted">
             The trainer retrains every {project.retrainEveryLabels} labels; the first version appears after that.
           </p>

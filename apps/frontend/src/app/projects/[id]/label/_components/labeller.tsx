@@ -471,7 +471,11 @@ export function Labeller({ project }: { project: Project }) {
                   {reason.score !== null ? `, score ${reason.score.toFixed(3)}` : ''}.
                 </>
               ) : (
-                <span className="muted">Served in queue order: no model has ranked it yet.</span>
+                <span className="muted">
+                  {project.inputKind === 'vector'
+                    ? 'Served in queue order: no model has ranked it yet.'
+                    : 'Served in import order: models are trained for vector items only.'}
+                </span>
               )}
             </p>
           </div>
