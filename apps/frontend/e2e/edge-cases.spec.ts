@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { AdminApi } from './support/api';
 import { signedInPage } from './support/pages';
@@ -181,5 +183,51 @@ test('a text project offers no model settings, and its dashboard says it gets no
   await page.goto(`/projects/${project.id}`);
   await expect(page.getByTestId('no-model-note')).toContainText('vector items only');
   await expect(page.getByText('The trainer retrains every')).toHaveCount(0);
+  await context.close();
+});
+
+test('counts read as words (1 item, 2 items), form errors name the field as labelled, and the site has an icon', async ({
+  browser,
+}) => {
+  const project = await admin.project({ name: 'Counted' }, []);
+  const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  const missing: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() === 404) missing.push(response.url());
+  });
+  await page.goto(`/projects/${project.id}/settings`);
+  const file = path.join(__dirname, '..', 'test-results', 'data', 'one-item.ndjson');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, '{"id": "n1", "vector": [0, 1]}\n');
+  await page.getByLabel('File').setInputFiles(file);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('import-report')).toHaveText(
+    '1 item imported of 1 received · 0 duplicates · 0 rejected',
+  );
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('import-report')).toHaveText(
+    '0 items imported of 1 received · 1 duplicate · 0 rejected',
+  );
+
+  await page.getByLabel('Labels per item').fill('0');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  const problems = page.getByRole('alert').filter({ hasText: 'Please fix' });
+  await expect(problems).toContainText('Labels per item must be at least 1.');
+  await expect(problems).not.toContainText('labelsPerItem');
+
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
+  expect(icon).toBeTruthy();
+  expect((await page.request.get(icon!)).status()).toBe(200);
+  expect(missing).toEqual([]);
+
+  // At 1280 px each project card keeps Label, Dashboard and Settings on one line.
+  await page.goto('/');
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Counted' }) });
+  const tops = await Promise.all(
+    ['Label', 'Dashboard', 'Settings'].map(
+      async (name) => (await card.getByRole('link', { name, exact: true }).boundingBox())?.y,
+    ),
+  );
+  expect(new Set(tops).size, `link tops ${tops.join(', ')}`).toBe(1);
   await context.close();
 });

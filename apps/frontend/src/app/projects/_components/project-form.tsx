@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { AcquisitionStrategy, CreateProjectRequest, InputKind, Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { readableProblems } from '@/lib/api/problems';
 
 const DEFAULTS = {
   name: '',
@@ -27,6 +28,22 @@ const STRATEGIES: { value: AcquisitionStrategy; label: string }[] = [
   { value: 'least-confidence', label: 'Least confidence' },
   { value: 'random', label: 'Random (no active learning)' },
 ];
+
+/** The API's field names as this form labels them, so its problems read "Labels per item must be …". */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  classes: 'Classes',
+  multiLabel: 'Several classes per item',
+  inputKind: 'Input kind',
+  shape: 'Display shape',
+  labelsPerItem: 'Labels per item',
+  leaseSeconds: 'Lease',
+  strategy: 'Strategy',
+  shuffleProportion: 'Shuffle',
+  retrainEveryLabels: 'Retrain every N labels',
+  retrainAfterSeconds: 'Retrain after seconds',
+};
 
 function parseClasses(text: string): string[] {
   return text
@@ -84,10 +101,13 @@ export function ProjectForm({ project }: { project?: Project }) {
           }),
     };
     const local: string[] = [];
-    if (request.classes.length < 2) local.push('classes: a project needs at least 2 classes');
-    if (new Set(request.classes).size !== request.classes.length) local.push('classes: class names must be unique');
+    if (request.classes.length < 2) local.push('Classes: a project needs at least 2 classes.');
+    if (new Set(request.classes).size !== request.classes.length) local.push('Classes: class names must be unique.');
     if (inputKind === 'vector' && (!request.shape || request.shape.some((n) => !Number.isInteger(n) || n < 1))) {
-      local.push('shape: vector projects need a display shape such as 8x8');
+      local.push('Display shape: vector projects need a display shape such as 8x8.');
+    }
+    if (learns && !(request.shuffleProportion! >= 0 && request.shuffleProportion! <= 1)) {
+      local.push('Shuffle must be between 0 and 100 %.');
     }
     setSaved(false);
     if (local.length > 0) {
@@ -110,7 +130,7 @@ export function ProjectForm({ project }: { project?: Project }) {
         router.push(`/sign-in?expired=1&next=${encodeURIComponent(window.location.pathname)}`);
         return;
       }
-      setProblems(isApiError(error) && error.problems.length > 0 ? error.problems : [isApiError(error) ? error.message : 'Could not save.']);
+      setProblems(isApiError(error) ? readableProblems(error, FIELD_LABELS) : ['Could not save.']);
     } finally {
       setBusy(false);
     }

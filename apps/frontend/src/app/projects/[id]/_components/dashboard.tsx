@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ModelVersion, ProgressResponse, Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { count } from '@/lib/plural';
 import type { ServiceLinks } from '@/lib/service-links';
 import { ClassDistributionChart, LearningCurveChart, TimelineChart } from './charts';
 
@@ -181,7 +182,8 @@ export function Dashboard({
           </p>
         ) : sortedModels.length === 0 ? (
           <p className="muted">
-            The trainer retrains every {project.retrainEveryLabels} labels; the first version appears after that.
+            The trainer retrains every {count(project.retrainEveryLabels, 'label')}; the first version appears after
+            that.
           </p>
         ) : (
           <div className="table-scroll">

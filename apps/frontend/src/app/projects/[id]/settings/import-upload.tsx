@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
 import type { ImportReport, Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
+import { count } from '@/lib/plural';
 
 function contentTypeOf(file: File): string | null {
   const name = file.name.toLowerCase();
@@ -42,7 +43,7 @@ function itemExample(project: Project): { csvHeader: string; json: string; size?
   if (project.inputKind === 'image') return { csvHeader: 'id,url', json: '{"id": "a1", "url": "https://…/a1.png"}' };
   if (project.inputKind === 'text') return { csvHeader: 'id,text', json: '{"id": "a1", "text": "…"}' };
   const size = (project.shape ?? [1]).reduce((a, b) => a * b, 1);
-  return { csvHeader: `id,v0,…,v${size - 1}`, json: '{"id": "a1", "vector": [0, 3, …]}', size: ` (${size} numbers)` };
+  return { csvHeader: `id,v0,…,v${size - 1}`, json: '{"id": "a1", "vector": [0, 3, …]}', size: ` (${count(size, 'number')})` };
 }
 
 export function ImportUpload({ project }: { project: Project }) {
@@ -117,8 +118,8 @@ export function ImportUpload({ project }: { project: Project }) {
       {report && (
         <div className="report" role="status" data-testid="import-report">
           <p>
-            <strong>{report.inserted}</strong> items imported of {report.received} received · {report.duplicates}{' '}
-            duplicates · {report.rejected} rejected
+            <strong>{count(report.inserted, 'item')}</strong> imported of {report.received} received ·{' '}
+            {count(report.duplicates, 'duplicate')} · {report.rejected} rejected
           </p>
           {report.rejections.length > 0 && (
             <ul className="small">
