@@ -105,6 +105,10 @@ test('after skipping the last item the page says so, offers the skipped items ag
   await page.keyboard.press('1');
   await expect(done).toContainText('Every item has all the labels it needs');
   await expect(page.getByText('to undo your last label')).toBeVisible();
+
+  const empty = await admin.project({}, [], [cy]);
+  await page.goto(`/projects/${empty.id}/label`);
+  await expect(done).toContainText('No items to label yet');
   await context.close();
 });
 

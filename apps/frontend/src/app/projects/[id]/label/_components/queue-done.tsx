@@ -20,10 +20,18 @@ export function QueueDone({
   onCheckAgain: () => void;
   onRevisitSkipped: () => void;
 }) {
-  const finished = progress.fullyLabelled === progress.total;
+  const empty = progress.total === 0;
+  const finished = !empty && progress.fullyLabelled === progress.total;
   return (
     <div className="state-box" data-testid="queue-done">
-      <h2>{finished ? 'This project is fully labelled' : 'Nothing left for you to label right now'}</h2>
+      <h2>
+        {empty
+          ? 'No items to label yet'
+          : finished
+            ? 'This project is fully labelled'
+            : 'Nothing left for you to label right now'}
+      </h2>
+      {empty && <p>This project has no items yet: an admin imports them from its settings.</p>}
       {finished && <p>Every item has all the labels it needs. Thank you!</p>}
       {!finished && heldByOthers > 0 && (
         <p>
@@ -38,7 +46,7 @@ export function QueueDone({
           items are not offered to you again unless you ask.
         </p>
       )}
-      {!finished && heldByOthers === 0 && skipped === 0 && (
+      {!empty && !finished && heldByOthers === 0 && skipped === 0 && (
         <p>You have labelled every item that still needs labels; the rest must come from other labellers.</p>
       )}
       <div className="actions">
