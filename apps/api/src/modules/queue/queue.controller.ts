@@ -2,6 +2,8 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   clearSkipsResponseSchema,
+  nextItemResponseSchema,
+  skipItemResponseSchema,
   type ClearSkipsResponse,
   type NextItemResponse,
   type SkipItemResponse,
@@ -22,6 +24,12 @@ export class QueueController {
   @Post('projects/:projectId/next')
   @HttpCode(200)
   @ProjectFromPath('project', 'projectId')
+  @ApiJsonResponse(
+    200,
+    "the caller's next item under a lease, or done with what is left for them (skipped, held by others)",
+    nextItemResponseSchema,
+  )
+  @ApiErrorResponses([401, 'not signed in'], [404, 'no such project'], [409, 'the project is archived'])
   next(
     @CurrentUser() user: AuthenticatedUser,
     @RouteProject() project: ProjectEntity | null,
@@ -51,6 +59,12 @@ export class QueueController {
   @Post('items/:itemId/skip')
   @HttpCode(200)
   @ProjectFromPath('item', 'itemId')
+  @ApiJsonResponse(200, 'the lease is released and the skip recorded', skipItemResponseSchema)
+  @ApiErrorResponses(
+    [401, 'not signed in'],
+    [404, 'no such item'],
+    [409, 'the item was never served to the caller, or they labelled it'],
+  )
   skip(
     @CurrentUser() user: AuthenticatedUser,
     @RouteProject() project: ProjectEntity | null,
