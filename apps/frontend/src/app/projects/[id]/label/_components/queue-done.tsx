@@ -51,7 +51,7 @@ export function QueueDone({
       )}
       <div className="actions">
         {!finished && skipped > 0 && (
-          <button type="button" className="button" onClick={onRevisitSkipped} autoFocus>
+          <button type="button" className="button" onClick={onRevisitSkipped}>
             Show skipped items again (R)
           </button>
         )}
