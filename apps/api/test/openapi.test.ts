@@ -41,6 +41,10 @@ describe('OpenAPI at /docs', () => {
     expect(createProject.required).toEqual(['name', 'classes']);
 
     expect(document.paths['/projects/{id}/members/{userId}'].put).toBeDefined();
+    const clearSkips = document.paths['/projects/{projectId}/skips/clear'].post;
+    expect(clearSkips.responses['200'].content[json].schema.required).toEqual(['cleared', 'next']);
+    const next = document.paths['/projects/{projectId}/next'].post.responses['200'].content[json].schema;
+    expect(JSON.stringify(next)).toContain('heldByOthers');
     expect(document.paths['/api-tokens'].post.responses['201'].content[json].schema.required).toContain(
       'token',
     );

@@ -65,6 +65,8 @@ describe('progress counts of a large project', () => {
     expect(done).toEqual({
       status: 'done',
       progress: { total: items, fullyLabelled: items, inProgress: 0, remaining: 0, mine: 1 },
+      skipped: 0,
+      heldByOthers: 0,
     });
   });
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { NextItemResponse } from '@foreman/contracts';
-import { nextItemResponseSchema } from '@foreman/contracts';
+import { clearSkipsResponseSchema, nextItemResponseSchema } from '@foreman/contracts';
 import { applyRanking, createProjectWithItems, createUserWithSession, type TestUser } from './fixtures';
 import { startTestApi, type TestApi } from './test-app';
 
@@ -189,6 +189,8 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     expect(await next(user, project.id)).toEqual({
       status: 'done',
       progress: { total: 2, fullyLabelled: 2, inProgress: 0, remaining: 0, mine: 2 },
+      skipped: 0,
+      heldByOthers: 0,
     });
   });
 
@@ -204,6 +206,50 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     });
     expect(await nextItemId(a!, project.id)).toBe(project.itemIds[1]);
     expect(await nextItemId(b!, project.id)).toBe(skipped);
+  });
+
+  it('a done answer says what is left for the caller: items they skipped, items others hold', async () => {
+    const project = await createProjectWithItems(api, { items: 3 });
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => createUserWithSession(api, { projectIds: [project.id] })),
+    );
+    await nextItemId(b!, project.id); // b holds the first item
+    const skipped = await nextItemId(a!, project.id);
+    await http().post(`/items/${skipped}/skip`).set('Cookie', a!.cookie).expect(200);
+    await label(a!, await nextItemId(a!, project.id));
+    expect(await next(a!, project.id)).toMatchObject({ status: 'done', skipped: 1, heldByOthers: 1 });
+  });
+
+  it('POST /projects/:id/skips/clear offers the caller’s skipped items again, not other labellers’', async () => {
+    const project = await createProjectWithItems(api, { items: 1 });
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => createUserWithSession(api, { projectIds: [project.id] })),
+    );
+    const item = project.itemIds[0]!;
+    for (const user of [a!, b!]) {
+      expect(await nextItemId(user, project.id)).toBe(item);
+      await http().post(`/items/${item}/skip`).set('Cookie', user.cookie).expect(200);
+    }
+    expect(await next(a!, project.id)).toMatchObject({ status: 'done', skipped: 1, heldByOthers: 0 });
+
+    const cleared = await http()
+      .post(`/projects/${project.id}/skips/clear`)
+      .set('Cookie', a!.cookie)
+      .expect(200);
+    expect(clearSkipsResponseSchema.parse(cleared.body)).toMatchObject({
+      cleared: 1,
+      next: { status: 'item', item: { id: item } },
+    });
+    // b's skip stays: the item a now holds is still one b skipped.
+    expect(await next(b!, project.id)).toMatchObject({ status: 'done', skipped: 1, heldByOthers: 0 });
+
+    const outsider = await createUserWithSession(api);
+    await http().post(`/projects/${project.id}/skips/clear`).set('Cookie', outsider.cookie).expect(404);
+    await db.query(`UPDATE projects SET archived = true WHERE id = $1`, [project.id]);
+    await http().post(`/projects/${project.id}/skips/clear`).set('Cookie', b!.cookie).expect(409);
+    expect(await db.query(`SELECT count(*)::int AS n FROM skips WHERE labeller_id = $1`, [b!.id])).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('refuses to skip an item the caller was never served', async () => {

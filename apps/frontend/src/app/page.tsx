@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ProgressResponse, Project } from '@foreman/contracts';
 import { orSignIn, requireUser } from '@/lib/api/server';
+import { count } from '@/lib/plural';
 import { ProgressBar } from './_components/progress-bar';
 
 export default async function ProjectsPage() {
@@ -68,15 +69,14 @@ function ProjectCard({
       <h2>{project.name}</h2>
       {project.description && <p className="muted">{project.description}</p>}
       <p className="muted small">
-        {project.classes.length} classes · {project.inputKind}
-        {project.shape ? ` ${project.shape.join('×')}` : ''} · {project.labelsPerItem} label
-        {project.labelsPerItem === 1 ? '' : 's'} per item
+        {count(project.classes.length, 'class', 'classes')} · {project.inputKind}
+        {project.shape ? ` ${project.shape.join('×')}` : ''} · {count(project.labelsPerItem, 'label')} per item
       </p>
       {progress && (
         <>
           <ProgressBar value={progress.fullyLabelled} max={progress.total} label={`${project.name} progress`} />
           <p className="small">
-            {progress.fullyLabelled} of {progress.total} items done · <strong>you: {mine} labels</strong>
+            {progress.fullyLabelled} of {count(progress.total, 'item')} done · <strong>you: {count(mine, 'label')}</strong>
           </p>
         </>
       )}

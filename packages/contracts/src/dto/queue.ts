@@ -51,7 +51,20 @@ export const nextItemResponseSchema = z.discriminatedUnion('status', [
     reason: queueReasonSchema,
     progress: progressCountsSchema,
   }),
-  z.object({ status: z.literal('done'), progress: progressCountsSchema }),
+  z.object({
+    status: z.literal('done'),
+    progress: progressCountsSchema,
+    /**
+     * Items that still need labels and that this labeller skipped: the only ones left for them once
+     * `heldByOthers` is 0. POST /projects/:id/skips/clear offers them again.
+     */
+    skipped: z.number().int().nonnegative(),
+    /**
+     * Items this labeller could take but another labeller holds a lease on right now: they come back to
+     * the queue if that labeller skips them or their lease runs out.
+     */
+    heldByOthers: z.number().int().nonnegative(),
+  }),
 ]);
 
 export const labelValueSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -98,6 +111,12 @@ export const skipItemResponseSchema = z.object({ progress: progressCountsSchema 
  * is the retracted item again unless another labeller holds a live lease on it by now.
  */
 export const retractLabelResponseSchema = z.object({ label: labelSchema, next: nextItemResponseSchema });
+
+/** POST /projects/:id/skips/clear: how many of the caller's skips were cleared, and their next item. */
+export const clearSkipsResponseSchema = z.object({
+  cleared: z.number().int().nonnegative(),
+  next: nextItemResponseSchema,
+});
 
 export const importRejectionSchema = z.object({ row: z.number().int().positive(), reason: z.string() });
 
@@ -170,6 +189,7 @@ export type Label = z.infer<typeof labelSchema>;
 export type SubmitLabelResponse = z.infer<typeof submitLabelResponseSchema>;
 export type SkipItemResponse = z.infer<typeof skipItemResponseSchema>;
 export type RetractLabelResponse = z.infer<typeof retractLabelResponseSchema>;
+export type ClearSkipsResponse = z.infer<typeof clearSkipsResponseSchema>;
 export type ImportReport = z.infer<typeof importReportSchema>;
 export type ProgressResponse = z.infer<typeof progressResponseSchema>;
 export type ExportFormat = z.infer<typeof exportFormatSchema>;

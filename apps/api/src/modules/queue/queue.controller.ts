@@ -1,11 +1,21 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import type { NextItemResponse, SkipItemResponse } from '@foreman/contracts';
+import { ApiTags } from '@nestjs/swagger';
+import {
+  clearSkipsResponseSchema,
+  nextItemResponseSchema,
+  skipItemResponseSchema,
+  type ClearSkipsResponse,
+  type NextItemResponse,
+  type SkipItemResponse,
+} from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
+import { ApiErrorResponses, ApiJsonResponse } from '../../common/openapi';
 import { CurrentUser, ProjectFromPath, RouteProject } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { IdParamPipe } from './id-param.pipe';
 import { QueueService } from './queue.service';
 
+@ApiTags('queue')
 @Controller()
 export class QueueController {
   constructor(private readonly queue: QueueService) {}
@@ -14,6 +24,12 @@ export class QueueController {
   @Post('projects/:projectId/next')
   @HttpCode(200)
   @ProjectFromPath('project', 'projectId')
+  @ApiJsonResponse(
+    200,
+    "the caller's next item under a lease, or done with what is left for them (skipped, held by others)",
+    nextItemResponseSchema,
+  )
+  @ApiErrorResponses([401, 'not signed in'], [404, 'no such project'], [409, 'the project is archived'])
   next(
     @CurrentUser() user: AuthenticatedUser,
     @RouteProject() project: ProjectEntity | null,
@@ -22,9 +38,33 @@ export class QueueController {
     return this.queue.next(user, project, projectId);
   }
 
+  /** The caller's skips in the project are forgotten: the items they passed on come back to them. */
+  @Post('projects/:projectId/skips/clear')
+  @HttpCode(200)
+  @ProjectFromPath('project', 'projectId')
+  @ApiJsonResponse(
+    200,
+    "the caller's skips in the project are cleared (other labellers' stay); their next item",
+    clearSkipsResponseSchema,
+  )
+  @ApiErrorResponses([401, 'not signed in'], [404, 'no such project'], [409, 'the project is archived'])
+  clearSkips(
+    @CurrentUser() user: AuthenticatedUser,
+    @RouteProject() project: ProjectEntity | null,
+    @Param('projectId') projectId: string,
+  ): Promise<ClearSkipsResponse> {
+    return this.queue.clearSkips(user, project, projectId);
+  }
+
   @Post('items/:itemId/skip')
   @HttpCode(200)
   @ProjectFromPath('item', 'itemId')
+  @ApiJsonResponse(200, 'the lease is released and the skip recorded', skipItemResponseSchema)
+  @ApiErrorResponses(
+    [401, 'not signed in'],
+    [404, 'no such item'],
+    [409, 'the item was never served to the caller, or they labelled it'],
+  )
   skip(
     @CurrentUser() user: AuthenticatedUser,
     @RouteProject() project: ProjectEntity | null,

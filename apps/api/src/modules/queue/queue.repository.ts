@@ -118,6 +118,40 @@ export class QueueRepository {
     };
   }
 
+  /**
+   * Why nothing is left for the labeller (a "done" answer): of the project's items that still need labels
+   * and that they have not labelled, those they skipped, and those they could take but another labeller
+   * holds a live lease on. Only done answers ask, so the scan of the open items costs nothing per label.
+   */
+  async countLeftFor(
+    projectId: string,
+    labellerId: string,
+  ): Promise<{ skipped: number; heldByOthers: number }> {
+    const [row] = (await this.db.query(
+      `SELECT count(*) FILTER (WHERE s.item_id IS NOT NULL)::int AS skipped,
+              count(*) FILTER (WHERE s.item_id IS NULL AND EXISTS (
+                SELECT 1 FROM leases l
+                 WHERE l.item_id = i.id AND l.expires_at > now() AND l.labeller_id <> $2))::int AS "heldByOthers"
+         FROM items i
+         LEFT JOIN skips s ON s.item_id = i.id AND s.labeller_id = $2
+        WHERE i.project_id = $1 AND i.remaining_labels > 0
+          AND NOT EXISTS (SELECT 1 FROM labels x
+                           WHERE x.item_id = i.id AND x.labeller_id = $2 AND x.retracted_at IS NULL)`,
+      [projectId, labellerId],
+    )) as { skipped: number; heldByOthers: number }[];
+    return row ?? { skipped: 0, heldByOthers: 0 };
+  }
+
+  /** Forgets the labeller's skips in the project, so the queue offers those items again; how many. */
+  async clearSkips(projectId: string, labellerId: string): Promise<number> {
+    const [, cleared] = (await this.db.query(
+      `DELETE FROM skips s USING items i
+        WHERE s.item_id = i.id AND i.project_id = $1 AND s.labeller_id = $2`,
+      [projectId, labellerId],
+    )) as [unknown, number];
+    return cleared;
+  }
+
   /** The labeller's live labels in the project (an index scan over them). */
   async countLabellerLabels(projectId: string, labellerId: string): Promise<number> {
     const [row] = (await this.db.query(

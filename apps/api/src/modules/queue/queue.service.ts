@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { NextItemResponse, SkipItemResponse } from '@foreman/contracts';
+import type { ClearSkipsResponse, NextItemResponse, SkipItemResponse } from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { LeaseRepository, type LeasedItem } from './lease.repository';
@@ -40,7 +40,8 @@ export class QueueService {
   async answer(projectId: string, labellerId: string, leased: LeasedItem | null): Promise<NextItemResponse> {
     // (done: the page tells "all labelled" from "others still hold items" by these counts, so recent ones)
     const progress = await this.progress.forLabeller(projectId, labellerId, { recent: !leased });
-    if (!leased) return { status: 'done', progress };
+    if (!leased)
+      return { status: 'done', progress, ...(await this.queue.countLeftFor(projectId, labellerId)) };
     return {
       status: 'item',
       item: { id: leased.itemId, externalId: leased.externalId, payload: leased.payload },
@@ -54,6 +55,22 @@ export class QueueService {
       },
       progress,
     };
+  }
+
+  /**
+   * Forgets the caller's skips in the project (`project` as they may see it; null: 404), so the items they
+   * passed on are offered to them again, and answers their next item. Other labellers' skips stay.
+   */
+  async clearSkips(
+    user: AuthenticatedUser,
+    project: ProjectEntity | null,
+    projectId: string,
+  ): Promise<ClearSkipsResponse> {
+    if (!project) throw new NotFoundException(`project ${projectId} not found`);
+    if (project.archived)
+      throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+    const cleared = await this.queue.clearSkips(project.id, user.id);
+    return { cleared, next: await this.nextIn(project, user.id) };
   }
 
   /**

@@ -6,9 +6,18 @@ import type { Role, User } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { SetPasswordForm } from './set-password-form';
+import { readableProblems } from '@/lib/api/problems';
+
+/** The API's field names as the new-account form labels them. */
+const FIELD_LABELS: Record<string, string> = {
+  displayName: 'Name',
+  email: 'Email',
+  role: 'Role',
+  password: 'Password',
+};
 
 function describe(error: unknown): string[] {
-  if (isApiError(error)) return error.problems.length > 0 ? error.problems : [error.message];
+  if (isApiError(error)) return readableProblems(error, FIELD_LABELS);
   return ['Something went wrong.'];
 }
 

@@ -1,6 +1,7 @@
 import type {
   ApiToken,
   ChangePasswordRequest,
+  ClearSkipsResponse,
   CreateApiTokenRequest,
   CreateProjectRequest,
   CreateUserRequest,
@@ -81,6 +82,7 @@ export function createApiClient({ baseUrl, headers = {} }: ClientOptions) {
       call<SubmitLabelResponse>('POST', `/items/${itemId}/labels`, request),
     skip: (itemId: number) => call<SkipItemResponse>('POST', `/items/${itemId}/skip`),
     undo: (id: string) => call<RetractLabelResponse>('POST', `${project(id)}/undo`),
+    clearSkips: (id: string) => call<ClearSkipsResponse>('POST', `${project(id)}/skips/clear`),
 
     progress: (id: string) => call<ProgressResponse>('GET', `${project(id)}/progress`),
     models: (id: string) => call<ModelVersion[]>('GET', `${project(id)}/models`),

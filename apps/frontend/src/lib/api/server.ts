@@ -1,5 +1,5 @@
 import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import type { User } from '@foreman/contracts';
 import { env } from '@/env';
 import { createApiClient, type ApiClient } from './client';
@@ -38,12 +38,17 @@ export async function requireAdmin(returnTo: string): Promise<User> {
   return user;
 }
 
-/** Runs a server-side API call; a session that expired meanwhile goes back to sign in. */
+/**
+ * Runs a server-side API call; a session that expired meanwhile goes back to sign in. What the API does
+ * not know or will not show this visitor (404: an unknown or malformed id, a project they are not on)
+ * is the site's 404 page.
+ */
 export async function orSignIn<T>(returnTo: string, work: (api: ApiClient) => Promise<T>): Promise<T> {
   try {
     return await work(await serverApi());
   } catch (error) {
     if (isApiError(error, 401)) redirect(signInPath(returnTo));
+    if (isApiError(error, 404)) notFound();
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { AcquisitionStrategy, CreateProjectRequest, InputKind, Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { readableProblems } from '@/lib/api/problems';
 
 const DEFAULTS = {
   name: '',
@@ -28,6 +29,22 @@ const STRATEGIES: { value: AcquisitionStrategy; label: string }[] = [
   { value: 'random', label: 'Random (no active learning)' },
 ];
 
+/** The API's field names as this form labels them, so its problems read "Labels per item must be …". */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  classes: 'Classes',
+  multiLabel: 'Several classes per item',
+  inputKind: 'Input kind',
+  shape: 'Display shape',
+  labelsPerItem: 'Labels per item',
+  leaseSeconds: 'Lease',
+  strategy: 'Strategy',
+  shuffleProportion: 'Shuffle',
+  retrainEveryLabels: 'Retrain every N labels',
+  retrainAfterSeconds: 'Retrain after seconds',
+};
+
 function parseClasses(text: string): string[] {
   return text
     .split(/[\n,]/)
@@ -49,6 +66,9 @@ export function ProjectForm({ project }: { project?: Project }) {
   const router = useRouter();
   const initial = project ?? DEFAULTS;
   const [inputKind, setInputKind] = useState<InputKind>(initial.inputKind);
+  // The trainer fits models to vectors only: other projects are served in import order, so the active
+  // learning settings would do nothing there; they are not offered, and keep what they were.
+  const learns = inputKind === 'vector';
   const [problems, setProblems] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -66,16 +86,28 @@ export function ProjectForm({ project }: { project?: Project }) {
       shape: inputKind === 'vector' ? parseShape(text('shape')) : null,
       labelsPerItem: Number(text('labelsPerItem')),
       leaseSeconds: Number(text('leaseSeconds')),
-      strategy: text('strategy') as AcquisitionStrategy,
-      shuffleProportion: Number(text('shufflePercent')) / 100,
-      retrainEveryLabels: Number(text('retrainEveryLabels')),
-      retrainAfterSeconds: Number(text('retrainAfterSeconds')),
+      ...(learns
+        ? {
+            strategy: text('strategy') as AcquisitionStrategy,
+            shuffleProportion: Number(text('shufflePercent')) / 100,
+            retrainEveryLabels: Number(text('retrainEveryLabels')),
+            retrainAfterSeconds: Number(text('retrainAfterSeconds')),
+          }
+        : {
+            strategy: initial.strategy,
+            shuffleProportion: initial.shuffleProportion,
+            retrainEveryLabels: initial.retrainEveryLabels,
+            retrainAfterSeconds: initial.retrainAfterSeconds,
+          }),
     };
     const local: string[] = [];
-    if (request.classes.length < 2) local.push('classes: a project needs at least 2 classes');
-    if (new Set(request.classes).size !== request.classes.length) local.push('classes: class names must be unique');
+    if (request.classes.length < 2) local.push('Classes: a project needs at least 2 classes.');
+    if (new Set(request.classes).size !== request.classes.length) local.push('Classes: class names must be unique.');
     if (inputKind === 'vector' && (!request.shape || request.shape.some((n) => !Number.isInteger(n) || n < 1))) {
-      local.push('shape: vector projects need a display shape such as 8x8');
+      local.push('Display shape: vector projects need a display shape such as 8x8.');
+    }
+    if (learns && !(request.shuffleProportion! >= 0 && request.shuffleProportion! <= 1)) {
+      local.push('Shuffle must be between 0 and 100 %.');
     }
     setSaved(false);
     if (local.length > 0) {
@@ -98,7 +130,7 @@ export function ProjectForm({ project }: { project?: Project }) {
         router.push(`/sign-in?expired=1&next=${encodeURIComponent(window.location.pathname)}`);
         return;
       }
-      setProblems(isApiError(error) && error.problems.length > 0 ? error.problems : [isApiError(error) ? error.message : 'Could not save.']);
+      setProblems(isApiError(error) ? readableProblems(error, FIELD_LABELS) : ['Could not save.']);
     } finally {
       setBusy(false);
     }
@@ -147,38 +179,46 @@ export function ProjectForm({ project }: { project?: Project }) {
           <input name="leaseSeconds" type="number" min={10} max={86400} defaultValue={initial.leaseSeconds} />
         </label>
       </fieldset>
-      <fieldset>
-        <legend>Active learning</legend>
-        <label>
-          Strategy
-          <select name="strategy" defaultValue={initial.strategy}>
-            {STRATEGIES.map((strategy) => (
-              <option key={strategy.value} value={strategy.value}>
-                {strategy.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Shuffle (% of the queue served at random)
-          <input
-            name="shufflePercent"
-            type="number"
-            min={0}
-            max={100}
-            step={1}
-            defaultValue={Math.round(initial.shuffleProportion * 100)}
-          />
-        </label>
-        <label>
-          Retrain every N labels
-          <input name="retrainEveryLabels" type="number" min={1} defaultValue={initial.retrainEveryLabels} />
-        </label>
-        <label>
-          …or after this many seconds with new labels
-          <input name="retrainAfterSeconds" type="number" min={1} max={86400} defaultValue={initial.retrainAfterSeconds} />
-        </label>
-      </fieldset>
+      {!learns && (
+        <p className="notice" data-testid="no-model-note">
+          Models are trained for vector items only: {inputKind} items are served in import order, so there is no
+          active-learning strategy to choose.
+        </p>
+      )}
+      {learns && (
+        <fieldset>
+          <legend>Active learning</legend>
+          <label>
+            Strategy
+            <select name="strategy" defaultValue={initial.strategy}>
+              {STRATEGIES.map((strategy) => (
+                <option key={strategy.value} value={strategy.value}>
+                  {strategy.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Shuffle (% of the queue served at random)
+            <input
+              name="shufflePercent"
+              type="number"
+              min={0}
+              max={100}
+              step={1}
+              defaultValue={Math.round(initial.shuffleProportion * 100)}
+            />
+          </label>
+          <label>
+            Retrain every N labels
+            <input name="retrainEveryLabels" type="number" min={1} defaultValue={initial.retrainEveryLabels} />
+          </label>
+          <label>
+            …or after this many seconds with new labels
+            <input name="retrainAfterSeconds" type="number" min={1} max={86400} defaultValue={initial.retrainAfterSeconds} />
+          </label>
+        </fieldset>
+      )}
       {problems.length > 0 && (
         <div className="error" role="alert">
           <p>Please fix:</p>

@@ -14,6 +14,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { ModelVersion, ProgressResponse } from '@foreman/contracts';
+import { count } from '@/lib/plural';
 
 const INK = '#1f3a5f';
 const ACCENT = '#0b6e4f';
@@ -94,10 +95,10 @@ export function LearningCurveChart({ models }: { models: readonly ModelVersion[]
   const last = data[data.length - 1];
   // (the API thins a long history to a few hundred versions; versions are numbered 1, 2, … per project)
   const trained = Math.max(...models.map((model) => model.version));
-  const shown = data.length === trained ? `${trained} versions` : `${data.length} of ${trained} versions`;
+  const shown = data.length === trained ? count(trained, 'version') : `${data.length} of ${count(trained, 'version')}`;
   return (
     <ChartFrame
-      label={`Learning curve: ${shown}; latest ${last ? `${last.accuracy}% after ${last.labels} labels` : ''}`}
+      label={`Learning curve: ${shown}; latest ${last ? `${last.accuracy}% after ${count(last.labels, 'label')}` : ''}`}
     >
       <LineChart data={data} margin={{ top: 8, right: 16, bottom: 20, left: 0 }}>
         <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
@@ -110,7 +111,7 @@ export function LearningCurveChart({ models }: { models: readonly ModelVersion[]
           label={{ value: 'labels', position: 'insideBottom', offset: -12, fontSize: 12 }}
         />
         <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 12 }} />
-        <Tooltip formatter={(value) => [`${String(value)}%`, 'accuracy']} labelFormatter={(value) => `${String(value)} labels`} />
+        <Tooltip formatter={(value) => [`${String(value)}%`, 'accuracy']} labelFormatter={(value) => count(Number(value), 'label')} />
         <Line type="linear" dataKey="accuracy" stroke={ACCENT} strokeWidth={2} dot isAnimationActive={false} />
       </LineChart>
     </ChartFrame>

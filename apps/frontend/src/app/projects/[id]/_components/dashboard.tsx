@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ModelVersion, ProgressResponse, Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { count } from '@/lib/plural';
 import type { ServiceLinks } from '@/lib/service-links';
 import { ClassDistributionChart, LearningCurveChart, TimelineChart } from './charts';
 
@@ -120,7 +121,7 @@ export function Dashboard({
                   {percent(latest.metrics.accuracy)} <span className="stat-note">v{latest.version}</span>
                 </>
               ) : (
-                <span className="stat-note">not trained yet</span>
+                <span className="stat-note">{project.inputKind === 'vector' ? 'not trained yet' : 'none (vector only)'}</span>
               )}
             </dd>
           </div>
@@ -174,9 +175,15 @@ export function Dashboard({
 
       <section className="panel wide" aria-labelledby="versions-heading">
         <h2 id="versions-heading">Model versions</h2>
-        {sortedModels.length === 0 ? (
+        {project.inputKind !== 'vector' ? (
+          <p className="muted" data-testid="no-model-note">
+            Models are trained for vector items only, so this {project.inputKind} project gets none: its items are served
+            in import order.
+          </p>
+        ) : sortedModels.length === 0 ? (
           <p className="muted">
-            The trainer retrains every {project.retrainEveryLabels} labels; the first version appears after that.
+            The trainer retrains every {count(project.retrainEveryLabels, 'label')}; the first version appears after
+            that.
           </p>
         ) : (
           <div className="table-scroll">

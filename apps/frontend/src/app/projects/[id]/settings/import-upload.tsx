@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
 import type { ImportReport, Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
+import { count } from '@/lib/plural';
 
 function contentTypeOf(file: File): string | null {
   const name = file.name.toLowerCase();
@@ -35,6 +36,14 @@ function upload(url: string, file: File, contentType: string, onProgress: (fract
     request.onerror = () => reject(new Error('The upload failed: the server could not be reached.'));
     request.send(file);
   });
+}
+
+/** The one payload field the API takes for the project's input kind (docs/items.md), as CSV and as JSON. */
+function itemExample(project: Project): { csvHeader: string; json: string; size?: string } {
+  if (project.inputKind === 'image') return { csvHeader: 'id,url', json: '{"id": "a1", "url": "https://…/a1.png"}' };
+  if (project.inputKind === 'text') return { csvHeader: 'id,text', json: '{"id": "a1", "text": "…"}' };
+  const size = (project.shape ?? [1]).reduce((a, b) => a * b, 1);
+  return { csvHeader: `id,v0,…,v${size - 1}`, json: '{"id": "a1", "vector": [0, 3, …]}', size: ` (${count(size, 'number')})` };
 }
 
 export function ImportUpload({ project }: { project: Project }) {
@@ -79,17 +88,14 @@ export function ImportUpload({ project }: { project: Project }) {
     }
   }
 
-  const example =
-    project.inputKind === 'vector'
-      ? `id,v0,…,v${(project.shape ?? [1]).reduce((a, b) => a * b, 1) - 1}`
-      : project.inputKind === 'image'
-        ? 'id,url'
-        : 'id,text';
+  const example = itemExample(project);
   return (
     <form className="form" onSubmit={onSubmit}>
-      <p className="small muted">
-        CSV (header <code>{example}</code>), JSON array or NDJSON of <code>{'{ "id": …, "payload": … }'}</code>. Items
-        already imported (same id) are counted as duplicates, not added twice.
+      <p className="small muted import-hint" data-testid="import-hint">
+        CSV with header <code>{example.csvHeader}</code>, or a JSON array or NDJSON of items like{' '}
+        <code>{example.json}</code>
+        {example.size}; <code>id</code> is optional. Items already imported (same id) are counted as
+        duplicates, not added twice.
       </p>
       <label>
         File
@@ -112,8 +118,8 @@ export function ImportUpload({ project }: { project: Project }) {
       {report && (
         <div className="report" role="status" data-testid="import-report">
           <p>
-            <strong>{report.inserted}</strong> items imported of {report.received} received · {report.duplicates}{' '}
-            duplicates · {report.rejected} rejected
+            <strong>{count(report.inserted, 'item')}</strong> imported of {report.received} received ·{' '}
+            {count(report.duplicates, 'duplicate')} · {report.rejected} rejected
           </p>
           {report.rejections.length > 0 && (
             <ul className="small">

@@ -11,16 +11,29 @@ import { newClientRequestId } from '@/lib/client-request-id';
 import { shortcutKeys } from '@/lib/shortcuts';
 import { ItemView } from './item-view';
 import { LabellingClosed } from './labelling-closed';
+import { QueueDone } from './queue-done';
 import { PendingLabelStore, type PendingLabel } from './pending-label';
 
 type Served = Extract<NextItemResponse, { status: 'item' }>;
+type Done = Extract<NextItemResponse, { status: 'done' }>;
 
 type View =
   | { kind: 'loading' }
   | { kind: 'item'; served: Served }
-  | { kind: 'done' }
-  | { kind: 'expired'; message: string }
+  | { kind: 'done'; done: Done }
+  /** The item went back to the queue (or to someone else) before the label or skip reached the API. */
+  | { kind: 'expired'; lost: LostWork | null }
+  /** The project is gone for this labeller: removed from it, or it was deleted. Nothing to retry. */
+  | { kind: 'gone' }
+  /** The project was archived: labelling is closed. */
   | { kind: 'closed' };
+
+/** What a refused label or skip was about, in the labeller's terms (the caption, never the database id). */
+interface LostWork {
+  item: Served['item'];
+  action: 'label' | 'skip';
+  reason: string;
+}
 
 interface Failure {
   message: string;
@@ -28,6 +41,11 @@ interface Failure {
 }
 
 const RECHECK_MS = 3000;
+
+/** The API's reason, naming the item by its caption (external id) as the page shows it, not its database id. */
+function inTermsOf(message: string, item: Served['item']): string {
+  return message.replaceAll(`item ${item.id}`, `item ${item.externalId}`);
+}
 
 /** The User Timing measure the e2e test reads: from a class key to the next item on screen. */
 export const LABEL_TO_NEXT_MEASURE = 'foreman:label-to-next-item';
@@ -65,7 +83,7 @@ export function Labeller({ project }: { project: Project }) {
     setProgress(response.progress);
     setSelected([]);
     if (response.status === 'done') labelStartedAt.current = null;
-    setView(response.status === 'item' ? { kind: 'item', served: response } : { kind: 'done' });
+    setView(response.status === 'item' ? { kind: 'item', served: response } : { kind: 'done', done: response });
   }, []);
 
   const goSignIn = useCallback(() => {
@@ -75,11 +93,19 @@ export function Labeller({ project }: { project: Project }) {
   /**
    * Runs one action at a time; failures become the page's states, each with a way on. An action marked
    * `repeatable` is first retried by itself while the API cannot be reached, so a restart goes unnoticed.
+   * A 404 means the project is gone for this labeller (the API answers so for a project they were taken
+   * off, and for its items), unless the action knows better (`onNotFound`); a 409 that the item is no
+   * longer theirs (`lost` says which item and what was refused), or that the project is archived.
    */
   const run = useCallback(
     async (
       work: () => Promise<void>,
-      options: { onUnauthorized?: () => void; onNotFound?: () => void; repeatable?: boolean } = {},
+      options: {
+        onUnauthorized?: () => void;
+        onNotFound?: () => void;
+        lost?: Omit<LostWork, 'reason'>;
+        repeatable?: boolean;
+      } = {},
     ) => {
       if (busyRef.current) return;
       busyRef.current = true;
@@ -93,14 +119,17 @@ export function Labeller({ project }: { project: Project }) {
           options.onUnauthorized?.();
           goSignIn();
         } else if (isApiError(error, 409)) {
-          // Archiving answers every request for an item with 409 too: say that, not "no longer yours".
+          // A 409 is about the item (its lease, its labels) unless the project was archived meanwhile, which
+          // answers next and undo with 409 too: then say labelling is closed, not "no longer yours".
           const archived = await browserApi.getProject(project.id).then(
             (current) => current.archived,
             () => false,
           );
-          setView(archived ? { kind: 'closed' } : { kind: 'expired', message: error.message });
-        } else if (isApiError(error, 404) && options.onNotFound) {
-          options.onNotFound();
+          const lost = options.lost && { ...options.lost, reason: inTermsOf(error.message, options.lost.item) };
+          setView(archived ? { kind: 'closed' } : { kind: 'expired', lost: lost ?? null });
+        } else if (isApiError(error, 404)) {
+          if (options.onNotFound) options.onNotFound();
+          else setView({ kind: 'gone' });
         } else {
           const message = isApiError(error) && !error.transient ? error.message : 'The server could not be reached.';
           setFailure({ message, retry: () => void run(work, options) });
@@ -152,9 +181,9 @@ export function Labeller({ project }: { project: Project }) {
     });
   }, [pending, project.id, project.archived, run, show, submitPending]);
 
-  // Items others hold, or that still need other people's labels, may come back (a lease runs out, a label
-  // is undone): while the project is unfinished, the finished state checks again on its own.
-  const othersStillWorking = view.kind === 'done' && progress !== null && progress.fullyLabelled < progress.total;
+  // Items other labellers hold come back if they skip them or their lease runs out: while there are such
+  // items, the finished state checks again on its own. Skipped items come back only when asked for.
+  const othersStillWorking = view.kind === 'done' && view.done.heldByOthers > 0;
   useEffect(() => {
     if (!othersStillWorking) return;
     const timer = setInterval(() => {
@@ -194,7 +223,11 @@ export function Labeller({ project }: { project: Project }) {
           const next = await submitPending(label, { next: true });
           show(next ?? (await browserApi.next(project.id)));
         },
-        { onUnauthorized: () => pending.save(label), repeatable: true },
+        {
+          onUnauthorized: () => pending.save(label),
+          lost: { item: served.item, action: 'label' },
+          repeatable: true,
+        },
       );
     },
     [served, run, submitPending, show, project.id, pending],
@@ -203,12 +236,20 @@ export function Labeller({ project }: { project: Project }) {
   const skip = useCallback(() => {
     if (!served) return;
     setNotice(null);
-    void run(async () => {
-      const answer = await browserApi.skip(served.item.id);
-      setProgress(answer.progress);
-      show(await browserApi.next(project.id));
-    });
+    void run(
+      async () => {
+        const answer = await browserApi.skip(served.item.id);
+        setProgress(answer.progress);
+        show(await browserApi.next(project.id));
+      },
+      { lost: { item: served.item, action: 'skip' } },
+    );
   }, [served, run, show, project.id]);
+
+  const revisitSkipped = useCallback(() => {
+    setNotice(null);
+    void run(async () => show((await browserApi.clearSkips(project.id)).next), { repeatable: true });
+  }, [run, show, project.id]);
 
   const undo = useCallback(() => {
     void run(
@@ -217,7 +258,16 @@ export function Labeller({ project }: { project: Project }) {
         show(answer.next);
         setNotice(`Undone: your label “${answer.label.value.join(', ')}”. The item is back for you to label again.`);
       },
-      { onNotFound: () => setNotice('Nothing to undo: you have no label left to take back in this project.') },
+      {
+        // 404: no label to undo, or no project any more (taken off it): which one, the project says.
+        onNotFound: () =>
+          void browserApi.getProject(project.id).then(
+            () => setNotice('Nothing to undo: you have no label left to take back in this project.'),
+            (error: unknown) => {
+              if (isApiError(error, 404)) setView({ kind: 'gone' });
+            },
+          ),
+      },
     );
   }, [run, show, project.id]);
 
@@ -242,7 +292,7 @@ export function Labeller({ project }: { project: Project }) {
       const target = event.target as HTMLElement | null;
       if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
       const key = event.key.toLowerCase();
-      if (key === 'u' || key === 'backspace') {
+      if ((key === 'u' || key === 'backspace') && view.kind !== 'gone') {
         event.preventDefault();
         undo();
         return;
@@ -251,6 +301,9 @@ export function Labeller({ project }: { project: Project }) {
         if ((key === 'enter' || key === 'n') && (view.kind === 'expired' || view.kind === 'done')) {
           event.preventDefault();
           void loadNext();
+        } else if (key === 'r' && view.kind === 'done' && view.done.skipped > 0) {
+          event.preventDefault();
+          revisitSkipped();
         }
         return;
       }
@@ -269,7 +322,7 @@ export function Labeller({ project }: { project: Project }) {
     }
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [view.kind, undo, skip, loadNext, submitSelection, choose, classByKey, project.multiLabel]);
+  }, [view, undo, skip, loadNext, revisitSkipped, submitSelection, choose, classByKey, project.multiLabel]);
 
   const reason = served?.reason;
   return (
@@ -296,7 +349,10 @@ export function Labeller({ project }: { project: Project }) {
       </p>
       {failure && (
         <div className="error-box" role="alert">
-          <p>{failure.message} Your work is kept: retrying sends the same request again.</p>
+          <p>
+            {/[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`} Your work is kept: retrying sends
+            the same request again.
+          </p>
           <button type="button" className="button" onClick={failure.retry} autoFocus>
             Retry
           </button>
@@ -308,33 +364,40 @@ export function Labeller({ project }: { project: Project }) {
       {view.kind === 'closed' && <LabellingClosed projectName={project.name} />}
 
       {view.kind === 'done' && (
-        <div className="state-box" data-testid="queue-done">
-          <h2>The queue is finished for you</h2>
-          <p>Every item you can label here has its labels, or is held by someone else right now.</p>
-          {othersStillWorking && (
-            <p className="small muted">Others are still working on this project; this page checks for items every few seconds.</p>
-          )}
-          <div className="actions">
-            <button type="button" className="button" onClick={() => void loadNext()}>
-              Check again (N)
-            </button>
-            <Link className="button secondary" href="/">
-              Back to projects
-            </Link>
-          </div>
-        </div>
+        <QueueDone
+          done={view.done}
+          othersStillWorking={othersStillWorking}
+          onCheckAgain={() => void loadNext()}
+          onRevisitSkipped={revisitSkipped}
+        />
       )}
 
       {view.kind === 'expired' && (
         <div className="state-box" data-testid="lease-expired">
-          <h2>This item is no longer yours to label</h2>
+          <h2>{view.lost ? `Item ${view.lost.item.externalId} is no longer yours` : 'This item is no longer yours'}</h2>
           <p>
-            Items are held for you for {project.leaseSeconds} seconds; after that they go back to the queue. The
-            server said: <q>{view.message}</q>. Nothing else was lost.
+            {view.lost
+              ? `Your ${view.lost.action === 'label' ? 'label' : 'skip'} for it was not saved: ${view.lost.reason}.`
+              : 'It went back to the queue.'}{' '}
+            Items are held for you for {project.leaseSeconds} seconds; after that they go back to the queue. Carry on
+            with the next item.
           </p>
           <button type="button" className="button" onClick={() => void loadNext()} autoFocus>
             Next item (N)
           </button>
+        </div>
+      )}
+
+      {view.kind === 'gone' && (
+        <div className="state-box" data-testid="project-gone" role="alert">
+          <h2>You are no longer on this project</h2>
+          <p>
+            An admin took you off it, or it was removed, so nothing more can be labelled here. Labels you gave
+            before are kept.
+          </p>
+          <Link className="button" href="/" autoFocus>
+            Back to projects
+          </Link>
         </div>
       )}
 
@@ -405,13 +468,17 @@ export function Labeller({ project }: { project: Project }) {
                   {reason.score !== null ? `, score ${reason.score.toFixed(3)}` : ''}.
                 </>
               ) : (
-                <span className="muted">Served in queue order: no model has ranked it yet.</span>
+                <span className="muted">
+                  {project.inputKind === 'vector'
+                    ? 'Served in queue order: no model has ranked it yet.'
+                    : 'Served in import order: models are trained for vector items only.'}
+                </span>
               )}
             </p>
           </div>
         </div>
       )}
-      {(view.kind === 'done' || view.kind === 'expired') && (
+      {(view.kind === 'done' || view.kind === 'expired') && progress !== null && progress.mine > 0 && (
         <p className="small muted">
           Press <kbd>U</kbd> to undo your last label.
         </p>

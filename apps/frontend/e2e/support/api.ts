@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { expect, request, type APIRequestContext } from '@playwright/test';
+import type { CreateProjectRequest, Project, User } from '@foreman/contracts';
+import { baseUrl } from './pages';
+import { ADMIN } from './system';
+
+/**
+ * Sets the scene through the site's /api as the admin, in a few requests instead of clicking through
+ * the forms that labelling.spec.ts already covers: accounts, projects, members and items.
+ */
+export class AdminApi {
+  private constructor(private readonly http: APIRequestContext) {}
+
+  static async signIn(): Promise<AdminApi> {
+    const http = await request.newContext({ baseURL: baseUrl() });
+    await ok(http.post('/api/auth/sign-in', { data: { email: ADMIN.email, password: ADMIN.password } }));
+    return new AdminApi(http);
+  }
+
+  /** A new labeller with a unique email; the password is theirs to sign in with. */
+  async labeller(name: string): Promise<User & { password: string }> {
+    const password = `${name.toLowerCase()}-password-1`;
+    const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@e2e.test`;
+    const user = (await ok(
+      this.http.post('/api/users', { data: { email, displayName: name, role: 'labeller', password } }),
+    )) as User;
+    return { ...user, password };
+  }
+
+  /** A project with the given items (payloads of its input kind), labellers already on it. */
+  async project(
+    settings: Partial<CreateProjectRequest>,
+    items: Record<string, unknown>[],
+    members: User[] = [],
+  ): Promise<Project> {
+    const project = (await ok(
+      this.http.post('/api/projects', {
+        data: {
+          name: `Project ${randomUUID().slice(0, 6)}`,
+          classes: ['cat', 'dog'],
+          shape: [1, 2],
+          ...settings,
+        },
+      }),
+    )) as Project;
+    for (const member of members) await this.addMember(project.id, member.id);
+    if (items.length > 0) {
+      await ok(this.http.post(`/api/projects/${project.id}/items`, { data: items }));
+    }
+    return project;
+  }
+
+  async addMember(projectId: string, userId: string): Promise<void> {
+    await ok(this.http.put(`/api/projects/${projectId}/members/${userId}`));
+  }
+
+  async removeMember(projectId: string, userId: string): Promise<void> {
+    await ok(this.http.delete(`/api/projects/${projectId}/members/${userId}`));
+  }
+
+  async dispose(): Promise<void> {
+    await this.http.dispose();
+  }
+}
+
+async function ok(pending: ReturnType<APIRequestContext['get']>): Promise<unknown> {
+  const response = await pending;
+  expect(response.ok(), `${response.url()}: ${response.status()} ${await response.text()}`).toBe(true);
+  return response.status() === 204 ? null : response.json();
+}
