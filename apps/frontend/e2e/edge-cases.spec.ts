@@ -173,19 +173,21 @@ test('pages fit a 390 px wide phone without sideways scrolling', async ({ browse
   await Promise.all([admins.context.close(), labeller.context.close()]);
 });
 
-test('a text project offers no model settings, and its dashboard says it gets no model', async ({
+test('an image project offers no model settings, and its dashboard says it gets no model', async ({
   browser,
 }) => {
-  const project = await admin.project({ inputKind: 'text', shape: null }, [{ id: 't1', text: 'a cat' }]);
+  const project = await admin.project({ inputKind: 'image', shape: null }, [
+    { id: 'i1', url: 'https://example.org/cat.png' },
+  ]);
   const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
   await page.goto(`/projects/${project.id}/settings`);
   await expect(page.getByLabel('Strategy')).toHaveCount(0);
-  await expect(page.getByTestId('no-model-note')).toContainText('vector items only');
+  await expect(page.getByTestId('no-model-note')).toContainText('vectors and texts only');
   await page.getByRole('button', { name: 'Save settings' }).click(); // what it does not show is kept
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
 
   await page.goto(`/projects/${project.id}`);
-  await expect(page.getByTestId('no-model-note')).toContainText('vector items only');
+  await expect(page.getByTestId('no-model-note')).toContainText('vectors and texts only');
   await expect(page.getByText('The trainer retrains every')).toHaveCount(0);
   await context.close();
 });

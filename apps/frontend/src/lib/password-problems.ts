@@ -1,4 +1,5 @@
 import { isApiError } from '@/lib/api/errors';
+import { readableProblems } from '@/lib/api/problems';
 
 /** Checked in the browser before anything is sent: the API sees one new password, not two. */
 export const PASSWORDS_DIFFER = 'The two new passwords are not the same.';
@@ -12,13 +13,5 @@ export function passwordProblems(error: unknown, labels: Record<string, string>)
   if (isApiError(error, 429)) return ['Too many attempts. Wait a minute and try again.'];
   if (!isApiError(error)) return ['Something went wrong. Try again.'];
   if (error.transient) return ['The server could not be reached. Try again.'];
-  const details = Array.isArray(error.body?.details) ? (error.body.details as unknown[]) : [];
-  const sentences = details.flatMap((detail) => {
-    if (!detail || typeof detail !== 'object') return [];
-    const { field, message } = detail as { field?: unknown; message?: unknown };
-    if (typeof message !== 'string') return [];
-    const label = typeof field === 'string' ? labels[field] : undefined;
-    return [label ? `${label}: ${message}.` : `${message}.`];
-  });
-  return sentences.length > 0 ? sentences : [error.message];
+  return readableProblems(error, labels);
 }

@@ -20,6 +20,10 @@ export function readableProblems(error: ApiRequestError, labels: Record<string, 
       return `${name} must ${unit ? 'have' : 'be'} ${direction === '>' ? 'at least' : 'at most'} ${limit}${unit ? ` ${unit}` : ''}.`;
     }
     if (name && /^Invalid input: expected number/.test(text)) return `${name} must be a number.`;
-    return name ? `${name}: ${text}` : text;
+    return asSentence(name ? `${name}: ${text}` : text);
   });
+}
+
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

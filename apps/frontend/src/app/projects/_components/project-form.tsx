@@ -6,6 +6,7 @@ import type { AcquisitionStrategy, CreateProjectRequest, InputKind, Project } fr
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { readableProblems } from '@/lib/api/problems';
+import { getsModels } from '@/lib/models';
 
 const DEFAULTS = {
   name: '',
@@ -66,9 +67,9 @@ export function ProjectForm({ project }: { project?: Project }) {
   const router = useRouter();
   const initial = project ?? DEFAULTS;
   const [inputKind, setInputKind] = useState<InputKind>(initial.inputKind);
-  // The trainer fits models to vectors only: other projects are served in import order, so the active
-  // learning settings would do nothing there; they are not offered, and keep what they were.
-  const learns = inputKind === 'vector';
+  // Image projects get no model and are served in import order, so the active learning settings would do
+  // nothing there; they are not offered, and keep what they were.
+  const learns = getsModels(inputKind);
   const [problems, setProblems] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -181,8 +182,8 @@ export function ProjectForm({ project }: { project?: Project }) {
       </fieldset>
       {!learns && (
         <p className="notice" data-testid="no-model-note">
-          Models are trained for vector items only: {inputKind} items are served in import order, so there is no
-          active-learning strategy to choose.
+          Models are trained for vectors and texts only: the trainer fetches no image URLs, so image items are
+          served in import order and there is no active-learning strategy to choose.
         </p>
       )}
       {learns && (

@@ -5,6 +5,7 @@ import type { ModelVersion, ProgressResponse, Project } from '@foreman/contracts
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { count } from '@/lib/plural';
+import { getsModels } from '@/lib/models';
 import type { ServiceLinks } from '@/lib/service-links';
 import { ClassDistributionChart, LearningCurveChart, TimelineChart } from './charts';
 
@@ -121,7 +122,7 @@ export function Dashboard({
                   {percent(latest.metrics.accuracy)} <span className="stat-note">v{latest.version}</span>
                 </>
               ) : (
-                <span className="stat-note">{project.inputKind === 'vector' ? 'not trained yet' : 'none (vector only)'}</span>
+                <span className="stat-note">{getsModels(project.inputKind) ? 'not trained yet' : 'none for images'}</span>
               )}
             </dd>
           </div>
@@ -175,10 +176,10 @@ export function Dashboard({
 
       <section className="panel wide" aria-labelledby="versions-heading">
         <h2 id="versions-heading">Model versions</h2>
-        {project.inputKind !== 'vector' ? (
+        {!getsModels(project.inputKind) ? (
           <p className="muted" data-testid="no-model-note">
-            Models are trained for vector items only, so this {project.inputKind} project gets none: its items are served
-            in import order.
+            Models are trained for vectors and texts only (the trainer fetches no image URLs), so this image project
+            gets none: its items are served in import order.
           </p>
         ) : sortedModels.length === 0 ? (
           <p className="muted">

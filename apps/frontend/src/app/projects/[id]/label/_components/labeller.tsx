@@ -8,6 +8,7 @@ import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { retryTransient } from '@/lib/api/retry';
 import { newClientRequestId } from '@/lib/client-request-id';
+import { getsModels } from '@/lib/models';
 import { shortcutKeys } from '@/lib/shortcuts';
 import { ItemView } from './item-view';
 import { LabellingClosed } from './labelling-closed';
@@ -463,15 +464,17 @@ export function Labeller({ project }: { project: Project }) {
             <p className="why small" data-testid="why">
               {reason && reason.modelVersion !== null ? (
                 <>
-                  <strong>Why this item?</strong> Model v{reason.modelVersion} ranked it
-                  {reason.rank !== null ? ` #${reason.rank + 1}` : ''} by {reason.strategy ?? 'score'}
+                  <strong>Why this item?</strong>{' '}
+                  {reason.shuffled
+                    ? `Shuffled in at #${(reason.rank ?? 0) + 1} to explore (a share of model v${reason.modelVersion}'s queue is picked at random)`
+                    : `Model v${reason.modelVersion} ranked it${reason.rank !== null ? ` #${reason.rank + 1}` : ''} by ${reason.strategy ?? 'score'}`}
                   {reason.score !== null ? `, score ${reason.score.toFixed(3)}` : ''}.
                 </>
               ) : (
                 <span className="muted">
-                  {project.inputKind === 'vector'
+                  {getsModels(project.inputKind)
                     ? 'Served in queue order: no model has ranked it yet.'
-                    : 'Served in import order: models are trained for vector items only.'}
+                    : 'Served in import order: image projects get no model.'}
                 </span>
               )}
             </p>
