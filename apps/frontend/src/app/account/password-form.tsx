@@ -5,6 +5,8 @@ import { useState, type FormEvent } from 'react';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { PASSWORDS_DIFFER, passwordProblems } from '@/lib/password-problems';
+import { NewPasswordFields } from '../_components/new-password-fields';
+import { ProblemList } from '../_components/problem-list';
 
 const LABELS = { currentPassword: 'Current password', newPassword: 'New password' };
 
@@ -49,21 +51,8 @@ export function PasswordForm() {
         Current password
         <input name="currentPassword" type="password" autoComplete="current-password" required />
       </label>
-      <label>
-        New password <span className="muted">(at least 12 characters)</span>
-        <input name="newPassword" type="password" autoComplete="new-password" required />
-      </label>
-      <label>
-        Repeat the new password
-        <input name="repeatPassword" type="password" autoComplete="new-password" required />
-      </label>
-      {problems.length > 0 && (
-        <div id="password-problems" className="error" role="alert">
-          {problems.map((problem) => (
-            <p key={problem}>{problem}</p>
-          ))}
-        </div>
-      )}
+      <NewPasswordFields name="newPassword" />
+      <ProblemList id="password-problems" problems={problems} />
       <button type="submit" className="button" disabled={busy}>
         {busy ? 'Changing…' : 'Change password'}
       </button>

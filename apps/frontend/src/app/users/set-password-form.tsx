@@ -4,6 +4,8 @@ import { useState, type FormEvent } from 'react';
 import type { User } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { PASSWORDS_DIFFER, passwordProblems } from '@/lib/password-problems';
+import { NewPasswordFields } from '../_components/new-password-fields';
+import { ProblemList } from '../_components/problem-list';
 
 const LABELS = { password: 'New password' };
 
@@ -53,21 +55,8 @@ export function SetPasswordForm({
         {user.displayName} is signed out everywhere and signs in with this password; tell them it. Their API
         tokens keep working.
       </p>
-      <label>
-        New password <span className="muted">(at least 12 characters)</span>
-        <input name="password" type="password" autoComplete="new-password" required autoFocus />
-      </label>
-      <label>
-        Repeat the new password
-        <input name="repeatPassword" type="password" autoComplete="new-password" required />
-      </label>
-      {problems.length > 0 && (
-        <div id="set-password-problems" className="error" role="alert">
-          {problems.map((problem) => (
-            <p key={problem}>{problem}</p>
-          ))}
-        </div>
-      )}
+      <NewPasswordFields name="password" autoFocus />
+      <ProblemList id="set-password-problems" problems={problems} />
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
           Set password

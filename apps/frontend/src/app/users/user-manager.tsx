@@ -7,6 +7,7 @@ import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { SetPasswordForm } from './set-password-form';
 import { readableProblems } from '@/lib/api/problems';
+import { ProblemList } from '../_components/problem-list';
 
 /** The API's field names as the new-account form labels them. */
 const FIELD_LABELS: Record<string, string> = {
@@ -170,13 +171,7 @@ export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId
           )}
         </form>
       </section>
-      {problems.length > 0 && (
-        <div className="error" role="alert">
-          {problems.map((problem) => (
-            <p key={problem}>{problem}</p>
-          ))}
-        </div>
-      )}
+      <ProblemList problems={problems} />
     </div>
   );
 }
