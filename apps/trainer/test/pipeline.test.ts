@@ -8,10 +8,8 @@ import {
   type RankingComputedEvent,
 } from '@foreman/contracts';
 import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
-import { EventBus } from '@foreman/messaging';
 import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
-import { createTrainerApp } from '../src/bootstrap';
-import { loadTrainerConfig } from '../src/config/env';
+import { startTestTrainer } from './support/test-trainer';
 import { BrokerProbe, seedDigitsProject, waitFor, type SeededProject } from './support/digits-project';
 
 describe('label events in, model versions and rankings out (digits project)', () => {
@@ -44,20 +42,10 @@ describe('label events in, model versions and rankings out (digits project)', ()
     });
     sql = new Client({ connectionString: db.url });
     await sql.connect();
-    app = await createTrainerApp(
-      loadTrainerConfig({
-        NODE_ENV: 'test',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        DATABASE_URL: db.url,
-        AMQP_URL: vhost.url,
-        TRAINER_POLL_MS: '200',
-        TRAINER_EPOCHS: '6',
-        RANKING_CHUNK_SIZE: '100',
-      }),
+    app = await startTestTrainer(
+      { databaseUrl: db.url, amqpUrl: vhost.url },
+      { TRAINER_EPOCHS: '6', RANKING_CHUNK_SIZE: '100' },
     );
-    await app.startAllMicroservices();
-    await app.init();
-    await app.get(EventBus).connection!.waitUntilConnected();
     broker = await BrokerProbe.open(vhost.url);
     observed = await broker.observe([EVENT_TYPES.modelTrained, EVENT_TYPES.rankingComputed]);
   });

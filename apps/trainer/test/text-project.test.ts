@@ -2,11 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { EVENT_TYPES, type RankingComputedEvent } from '@foreman/contracts';
 import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
-import { EventBus } from '@foreman/messaging';
 import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
-import { createTrainerApp } from '../src/bootstrap';
-import { loadTrainerConfig } from '../src/config/env';
 import { createRandom } from '../src/random';
+import { startTestTrainer } from './support/test-trainer';
 import { BrokerProbe, seedProject, waitFor, type SeededProject } from './support/digits-project';
 
 const TOPICS = {
@@ -49,19 +47,7 @@ describe('a text project gets models and rankings too', () => {
     );
     sql = new Client({ connectionString: db.url });
     await sql.connect();
-    app = await createTrainerApp(
-      loadTrainerConfig({
-        NODE_ENV: 'test',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        DATABASE_URL: db.url,
-        AMQP_URL: vhost.url,
-        TRAINER_POLL_MS: '200',
-        TRAINER_EPOCHS: '20',
-      }),
-    );
-    await app.startAllMicroservices();
-    await app.init();
-    await app.get(EventBus).connection!.waitUntilConnected();
+    app = await startTestTrainer({ databaseUrl: db.url, amqpUrl: vhost.url }, { TRAINER_EPOCHS: '20' });
     broker = await BrokerProbe.open(vhost.url);
     observed = await broker.observe([EVENT_TYPES.rankingComputed]);
   });
