@@ -221,6 +221,11 @@ test('counts read as words (1 item, 2 items), form errors name the field as labe
   await expect(problems).toContainText('Labels per item must be at least 1.');
   await expect(problems).not.toContainText('labelsPerItem');
 
+  await page.goto('/tokens');
+  await page.getByLabel('Name').fill('   ');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Name' })).toHaveText('Name must have at least 1 character.');
+
   const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
   expect(icon).toBeTruthy();
   expect((await page.request.get(icon!)).status()).toBe(200);

@@ -27,7 +27,11 @@ export default async function ProjectsPage() {
       </div>
       {active.length === 0 && (
         <p className="muted">
-          {isAdmin ? 'No projects yet. Create one and import items to label.' : 'You are not on any project yet. Ask an admin to add you.'}
+          {!isAdmin
+            ? 'You are not on any project yet. Ask an admin to add you.'
+            : archived.length > 0
+              ? 'No open projects. Create one, or unarchive one below.'
+              : 'No projects yet. Create one and import items to label.'}
         </p>
       )}
       <ul className="cards">

@@ -4,6 +4,15 @@ import { useState, type FormEvent } from 'react';
 import type { ApiToken, CreatedApiToken, User } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { readableProblems } from '@/lib/api/problems';
+import { ProblemList } from '../_components/problem-list';
+
+/** The API's field names as the new-token form labels them. */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  userId: 'Acts as',
+  expiresInDays: 'Expires after days',
+};
 
 function status(token: ApiToken): string {
   if (token.revokedAt) return 'revoked';
@@ -14,7 +23,7 @@ function status(token: ApiToken): string {
 export function TokenManager({ initialTokens, users }: { initialTokens: ApiToken[]; users: User[] }) {
   const [tokens, setTokens] = useState(initialTokens);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
   const names = new Map(users.map((user) => [user.id, user.displayName]));
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
@@ -23,7 +32,7 @@ export function TokenManager({ initialTokens, users }: { initialTokens: ApiToken
     const form = new FormData(formElement);
     const days = String(form.get('expiresInDays') ?? '');
     const userId = String(form.get('userId') ?? '');
-    setError(null);
+    setProblems([]);
     try {
       const token = await browserApi.createToken({
         name: String(form.get('name')),
@@ -34,18 +43,18 @@ export function TokenManager({ initialTokens, users }: { initialTokens: ApiToken
       setTokens((current) => [token, ...current]);
       formElement.reset();
     } catch (caught) {
-      setError(isApiError(caught) ? [caught.message, ...caught.problems].join(' ') : 'Could not create the token.');
+      setProblems(isApiError(caught) ? readableProblems(caught, FIELD_LABELS) : ['Could not create the token.']);
     }
   }
 
   async function revoke(token: ApiToken) {
-    setError(null);
+    setProblems([]);
     try {
       await browserApi.revokeToken(token.id);
       const revokedAt = new Date().toISOString();
       setTokens((current) => current.map((entry) => (entry.id === token.id ? { ...entry, revokedAt } : entry)));
     } catch (caught) {
-      setError(isApiError(caught) ? caught.message : 'Could not revoke the token.');
+      setProblems([isApiError(caught) ? caught.message : 'Could not revoke the token.']);
     }
   }
 
@@ -89,11 +98,7 @@ export function TokenManager({ initialTokens, users }: { initialTokens: ApiToken
             </code>
           </div>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemList problems={problems} />
       </section>
       <section className="panel" aria-labelledby="tokens-heading">
         <h2 id="tokens-heading">Tokens</h2>

@@ -1,3 +1,4 @@
+import { count } from '../plural';
 import type { ApiRequestError } from './errors';
 
 /**
@@ -14,14 +15,21 @@ export function readableProblems(error: ApiRequestError, labels: Record<string, 
     const name =
       typeof field === 'string' && field !== '(root)' ? (labels[field.split('.')[0] ?? ''] ?? field) : null;
     const bound =
-      /^Too (?:small|big): expected \w+ to (?:have|be) ([<>])=?\s*(\S+?)(?: (items|characters))?$/.exec(text);
+      /^Too (?:small|big): expected \w+ to (?:have|be) ([<>])=?\s*(\S+?)(?: (item|character)s)?$/.exec(text);
     if (name && bound) {
-      const [, direction, limit, unit] = bound;
-      return `${name} must ${unit ? 'have' : 'be'} ${direction === '>' ? 'at least' : 'at most'} ${limit}${unit ? ` ${unit}` : ''}.`;
+      const [, direction, limit = '', unit] = bound;
+      const amount = unit
+        ? `have ${atLeastOrMost(direction)} ${count(Number(limit), unit)}`
+        : `be ${atLeastOrMost(direction)} ${limit}`;
+      return `${name} must ${amount}.`;
     }
     if (name && /^Invalid input: expected number/.test(text)) return `${name} must be a number.`;
     return asSentence(name ? `${name}: ${text}` : text);
   });
+}
+
+function atLeastOrMost(direction: string | undefined): string {
+  return direction === '>' ? 'at least' : 'at most';
 }
 
 function asSentence(text: string): string {
