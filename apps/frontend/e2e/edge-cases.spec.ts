@@ -112,6 +112,21 @@ test('after skipping the last item the page says so, offers the skipped items ag
   await context.close();
 });
 
+test('a labeller waiting for an item someone else holds sees labelling close when the project is archived', async ({
+  browser,
+}) => {
+  const dee = await admin.labeller('Dee');
+  const project = await admin.project({}, [{ id: 'e1', vector: [0, 1] }], [dee]);
+  await admin.takeNext(project.id);
+  const { context, page } = await signedInPage(browser, dee.email, dee.password);
+  await page.goto(`/projects/${project.id}/label`);
+  await expect(page.getByTestId('queue-done')).toContainText('1 item is held by other labellers');
+  await admin.archive(project.id);
+  // The page's own re-check (every few seconds) finds the project closed.
+  await expect(page.getByTestId('labelling-closed')).toContainText('Labelling is closed');
+  await context.close();
+});
+
 test('a label given after the item went to someone else is explained in the item’s own name', async ({
   browser,
 }) => {

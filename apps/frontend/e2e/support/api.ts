@@ -58,6 +58,15 @@ export class AdminApi {
     await ok(this.http.delete(`/api/projects/${projectId}/members/${userId}`));
   }
 
+  /** The admin's own next item in the project (its lease holds the item from everyone else). */
+  async takeNext(projectId: string): Promise<void> {
+    await ok(this.http.post(`/api/projects/${projectId}/next`));
+  }
+
+  async archive(projectId: string): Promise<void> {
+    await ok(this.http.patch(`/api/projects/${projectId}`, { data: { archived: true } }));
+  }
+
   async dispose(): Promise<void> {
     await this.http.dispose();
   }

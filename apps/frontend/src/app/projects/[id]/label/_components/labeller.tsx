@@ -188,7 +188,12 @@ export function Labeller({ project }: { project: Project }) {
   useEffect(() => {
     if (!othersStillWorking) return;
     const timer = setInterval(() => {
-      if (!busyRef.current) void browserApi.next(project.id).then(show, () => undefined);
+      if (busyRef.current) return;
+      // (a failed check is tried again at the next tick, unless it says the project closed or went away)
+      void browserApi.next(project.id).then(show, (error: unknown) => {
+        if (isApiError(error, 409)) setView({ kind: 'closed' }); // next's one conflict: the project is archived
+        else if (isApiError(error, 404)) setView({ kind: 'gone' });
+      });
     }, RECHECK_MS);
     return () => clearInterval(timer);
   }, [othersStillWorking, project.id, show]);
