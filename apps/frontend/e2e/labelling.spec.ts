@@ -211,7 +211,7 @@ test('two labellers label digits by keyboard in parallel; undo and skip work; th
   await ada.context.clearCookies();
   await ada.page.keyboard.press(truthOf(beforeExpiry));
   await expect(ada.page).toHaveURL(/\/sign-in\?expired=1&next=%2Fprojects%2F/);
-  await expect(ada.page.getByText('Your session expired')).toBeVisible();
+  await expect(ada.page.getByText('You were signed out')).toBeVisible();
   await ada.page.getByLabel('Email').fill(LABELLERS[0].email);
   await ada.page.getByLabel('Password').fill(LABELLERS[0].password);
   await ada.page.getByRole('button', { name: 'Sign in' }).click();

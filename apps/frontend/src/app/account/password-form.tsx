@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { PASSWORDS_DIFFER, passwordProblems } from '@/lib/password-problems';
+import { signedOutPath } from '@/lib/return-path';
 import { NewPasswordFields } from '../_components/new-password-fields';
 import { ProblemList } from '../_components/problem-list';
 
@@ -34,7 +35,7 @@ export function PasswordForm() {
       setChanged(true);
       formElement.reset();
     } catch (error) {
-      if (isApiError(error, 401)) router.replace('/sign-in?expired=1&next=/account');
+      if (isApiError(error, 401)) router.replace(signedOutPath('/account'));
       else setProblems(passwordProblems(error, LABELS));
     } finally {
       setBusy(false);

@@ -16,7 +16,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1>Sign in</h1>
       {expired && (
         <p className="notice" role="status">
-          Your session expired. Sign in again to carry on where you left off.
+          You were signed out: your session ran out, or ended when your password or account was changed. Sign
+          in again to carry on where you left off.
         </p>
       )}
       <SignInForm returnTo={returnTo} />

@@ -7,6 +7,7 @@ import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { readableProblems } from '@/lib/api/problems';
 import { getsModels } from '@/lib/models';
+import { signedOutPath } from '@/lib/return-path';
 
 const DEFAULTS = {
   name: '',
@@ -128,7 +129,7 @@ export function ProjectForm({ project }: { project?: Project }) {
       }
     } catch (error) {
       if (isApiError(error, 401)) {
-        router.push(`/sign-in?expired=1&next=${encodeURIComponent(window.location.pathname)}`);
+        router.push(signedOutPath(window.location.pathname));
         return;
       }
       setProblems(isApiError(error) ? readableProblems(error, FIELD_LABELS) : ['Could not save.']);

@@ -7,6 +7,7 @@ import { isApiError } from '@/lib/api/errors';
 import { count } from '@/lib/plural';
 import { getsModels } from '@/lib/models';
 import type { ServiceLinks } from '@/lib/service-links';
+import { signedOutPath } from '@/lib/return-path';
 import { ClassDistributionChart, LearningCurveChart, TimelineChart } from './charts';
 
 const REFRESH_MS = 2000;
@@ -49,7 +50,7 @@ export function Dashboard({
       } catch (error) {
         if (cancelled) return;
         if (isApiError(error, 401)) {
-          window.location.assign(`/sign-in?expired=1&next=${encodeURIComponent(`/projects/${project.id}`)}`);
+          window.location.assign(signedOutPath(`/projects/${project.id}`));
         }
         setStale(true);
       }

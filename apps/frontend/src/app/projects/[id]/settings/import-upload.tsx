@@ -5,6 +5,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import type { ImportReport, Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { count } from '@/lib/plural';
+import { signedOutPath } from '@/lib/return-path';
 
 function contentTypeOf(file: File): string | null {
   const name = file.name.toLowerCase();
@@ -71,7 +72,7 @@ export function ImportUpload({ project }: { project: Project }) {
     try {
       const { status, body } = await upload(browserApi.importUrl(project.id), file, contentType, setFraction);
       if (status === 401) {
-        router.push(`/sign-in?expired=1&next=${encodeURIComponent(window.location.pathname)}`);
+        router.push(signedOutPath(window.location.pathname));
         return;
       }
       if (status >= 400) {

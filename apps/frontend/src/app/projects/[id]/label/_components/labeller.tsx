@@ -10,6 +10,7 @@ import { retryTransient } from '@/lib/api/retry';
 import { newClientRequestId } from '@/lib/client-request-id';
 import { getsModels } from '@/lib/models';
 import { shortcutKeys } from '@/lib/shortcuts';
+import { signedOutPath } from '@/lib/return-path';
 import { ItemView } from './item-view';
 import { LabellingClosed } from './labelling-closed';
 import { QueueDone } from './queue-done';
@@ -88,7 +89,7 @@ export function Labeller({ project }: { project: Project }) {
   }, []);
 
   const goSignIn = useCallback(() => {
-    router.replace(`/sign-in?expired=1&next=${encodeURIComponent(returnTo)}`);
+    router.replace(signedOutPath(returnTo));
   }, [router, returnTo]);
 
   /**
