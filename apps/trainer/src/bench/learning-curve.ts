@@ -76,7 +76,7 @@ function loadDigits(): LabelledItem[] {
     .split('\n')
     .map((line, index) => {
       const values = line.split(',').map(Number);
-      return { itemId: index + 1, vector: values.slice(0, 64), values: [[String(values[64])]] };
+      return { itemId: index + 1, input: values.slice(0, 64), values: [[String(values[64])]] };
     });
 }
 
@@ -170,7 +170,7 @@ function scoringThroughput(digits: LabelledItem[]) {
         `INSERT INTO items (project_id, external_id, payload, remaining_labels)
        SELECT $1, 'item-' || n, jsonb_build_object('vector', (($2::jsonb) -> (n % $3))), 1
          FROM generate_series(1, $4) AS n`,
-        [project.id, JSON.stringify(digits.map((digit) => digit.vector)), digits.length, SCORING_ITEMS],
+        [project.id, JSON.stringify(digits.map((digit) => digit.input)), digits.length, SCORING_ITEMS],
       );
       await dataSource.query('ANALYZE items');
       const model = createModel(spec, 1);

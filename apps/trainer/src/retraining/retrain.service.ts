@@ -56,8 +56,8 @@ export class RetrainService {
     const started = performance.now();
     await this.states.markTrainingStarted(project.id);
     const { items, labelCount } = await this.data.labelledItems(project);
-    const shape = projectInputShape(project, items[0]?.vector);
-    const normaliser = fitNormaliser(items.map((item) => item.vector));
+    const shape = projectInputShape(project, items[0]?.input);
+    const normaliser = fitNormaliser(items.map((item) => item.input));
     const spec: ModelSpec | null = shape
       ? { shape, classes: project.classes, multiLabel: project.multiLabel }
       : null;

@@ -58,8 +58,8 @@ export class TrainingDataRepository {
     let labelCount = 0;
     for (const row of rows) {
       labelCount += row.values.length;
-      const vector = modelInputOf(project.inputKind, row.input);
-      if (vector) items.push({ itemId: row.itemId, vector, values: row.values });
+      const input = modelInputOf(project.inputKind, row.input);
+      if (input) items.push({ itemId: row.itemId, input, values: row.values });
     }
     return { items, labelCount };
   }

@@ -11,7 +11,7 @@ describe('training data', () => {
       ]),
     ).toEqual({ offset: 0, scale: 16 });
     expect(fitNormaliser([[3, 3]])).toEqual({ offset: 3, scale: 1 });
-    const dataset = buildDataset([{ itemId: 1, vector: [0, 16], values: [['dog']] }], spec, {
+    const dataset = buildDataset([{ itemId: 1, input: [0, 16], values: [['dog']] }], spec, {
       offset: 0,
       scale: 16,
     });
@@ -33,9 +33,9 @@ describe('training data', () => {
   it('leaves out items whose vector does not fit the shape and counts the classes present', () => {
     const dataset = buildDataset(
       [
-        { itemId: 1, vector: [1, 2], values: [['cat']] },
-        { itemId: 2, vector: [1, 2, 3], values: [['dog']] },
-        { itemId: 3, vector: [2, 2], values: [['cat']] },
+        { itemId: 1, input: [1, 2], values: [['cat']] },
+        { itemId: 2, input: [1, 2, 3], values: [['dog']] },
+        { itemId: 3, input: [2, 2], values: [['cat']] },
       ],
       spec,
       { offset: 0, scale: 1 },

@@ -14,7 +14,7 @@ export interface ModelSpec {
 /** An item with its live labels (one value array per labeller). */
 export interface LabelledItem {
   itemId: number;
-  vector: ModelInput;
+  input: ModelInput;
   values: string[][];
 }
 
@@ -39,11 +39,11 @@ export function featureCount(spec: Pick<ModelSpec, 'shape'>): number {
   return spec.shape.reduce((product, size) => product * size, 1);
 }
 
-export function fitNormaliser(vectors: readonly ModelInput[]): Normaliser {
+export function fitNormaliser(inputs: readonly ModelInput[]): Normaliser {
   let min = Infinity;
   let max = -Infinity;
-  for (const vector of vectors) {
-    for (const value of vector) {
+  for (const input of inputs) {
+    for (const value of input) {
       if (value < min) min = value;
       if (value > max) max = value;
     }
@@ -52,16 +52,16 @@ export function fitNormaliser(vectors: readonly ModelInput[]): Normaliser {
   return { offset: min, scale: max - min };
 }
 
-/** Writes `vector`, normalised, into `target` at row `row`. */
+/** Writes `input`, normalised, into `target` at row `row`. */
 export function writeNormalised(
   target: Float32Array,
   row: number,
-  vector: ModelInput,
+  input: ModelInput,
   normaliser: Normaliser,
 ): void {
-  const width = vector.length;
+  const width = input.length;
   for (let i = 0; i < width; i++)
-    target[row * width + i] = (vector[i]! - normaliser.offset) / normaliser.scale;
+    target[row * width + i] = (input[i]! - normaliser.offset) / normaliser.scale;
 }
 
 /**
@@ -103,7 +103,7 @@ export function buildDataset(
   const width = featureCount(spec);
   const usable: { item: LabelledItem; target: Float32Array }[] = [];
   for (const item of items) {
-    if (item.vector.length !== width) continue;
+    if (item.input.length !== width) continue;
     const target = targetOf(item.values, spec);
     if (target) usable.push({ item, target });
   }
@@ -112,7 +112,7 @@ export function buildDataset(
   const targets = new Float32Array(usable.length * classCount);
   const present = new Set<number>();
   usable.forEach(({ item, target }, row) => {
-    writeNormalised(inputs, row, item.vector, normaliser);
+    writeNormalised(inputs, row, item.input, normaliser);
     targets.set(target, row * classCount);
     target.forEach((value, index) => value > 0 && present.add(index));
   });

@@ -14,7 +14,7 @@ function tinyItems(count: number, spec: ModelSpec): LabelledItem[] {
     const vector = Array.from({ length: 64 }, (_, pixel) =>
       Math.floor(pixel / 8) === Number(label) * 4 ? 16 : (index * 7 + pixel) % 3,
     );
-    return { itemId: index + 1, vector, values: [spec.multiLabel ? [label, '2'] : [label]] };
+    return { itemId: index + 1, input: vector, values: [spec.multiLabel ? [label, '2'] : [label]] };
   });
 }
 
@@ -51,7 +51,7 @@ describe('trainer models', () => {
 
   it('fits 2 epochs on tiny tensors, lowers the loss and leaks no tensors', async () => {
     const items = tinyItems(24, digits);
-    const dataset = buildDataset(items, digits, fitNormaliser(items.map((item) => item.vector)));
+    const dataset = buildDataset(items, digits, fitNormaliser(items.map((item) => item.input)));
     const model = createModel(digits, 7);
     const before = tf.memory().numTensors;
     const loss = () =>
@@ -77,7 +77,7 @@ describe('trainer models', () => {
 
   it('saves and loads a model that predicts exactly the same', async () => {
     const items = tinyItems(12, digits);
-    const normaliser = fitNormaliser(items.map((item) => item.vector));
+    const normaliser = fitNormaliser(items.map((item) => item.input));
     const dataset = buildDataset(items, digits, normaliser);
     const model = createModel(digits, 3);
     await fitModel(model, dataset, digits, { epochs: 2, batchSize: 4 });
@@ -95,7 +95,7 @@ describe('trainer models', () => {
     // The logistic model: this is about the evaluation, and it trains in a blink.
     const flat: ModelSpec = { ...digits, shape: [64] };
     const items = tinyItems(30, flat);
-    const dataset = buildDataset(items, flat, fitNormaliser(items.map((item) => item.vector)));
+    const dataset = buildDataset(items, flat, fitNormaliser(items.map((item) => item.input)));
     const { model, metrics } = await trainAndEvaluate(dataset, flat, {
       epochs: 10,
       batchSize: 10,
@@ -115,7 +115,7 @@ describe('trainer models', () => {
   it('trains multi-label projects with sigmoid outputs on the classes most labellers chose', async () => {
     const spec: ModelSpec = { shape: [64], classes: ['0', '1', '2'], multiLabel: true };
     const items = tinyItems(20, spec);
-    const dataset = buildDataset(items, spec, fitNormaliser(items.map((item) => item.vector)));
+    const dataset = buildDataset(items, spec, fitNormaliser(items.map((item) => item.input)));
     expect(Array.from(dataset.targets.subarray(0, 3))).toEqual([1, 0, 1]);
     const { model, metrics } = await trainAndEvaluate(dataset, spec, { epochs: 2, batchSize: 8, seed: 2 });
     const probabilities = predictProbabilities(model, dataset.inputs.subarray(0, 128), 2, spec);
