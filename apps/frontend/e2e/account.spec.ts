@@ -74,7 +74,7 @@ test('a user changes their own password on the Account page; their other session
 
   // This session stays; the other one has ended.
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Projects' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Projects', exact: true })).toBeVisible();
   await expectSignedOut(elsewhere.page);
   await elsewhere.context.close();
   await context.close();
