@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LabelValue, NextItemResponse, ProgressCounts, Project } from '@foreman/contracts';
@@ -8,13 +7,15 @@ import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { retryTransient } from '@/lib/api/retry';
 import { newClientRequestId } from '@/lib/client-request-id';
-import { getsModels } from '@/lib/models';
 import { shortcutKeys } from '@/lib/shortcuts';
 import { signedOutPath } from '@/lib/return-path';
 import { ItemView } from './item-view';
+import { LeaseLost, type LostWork } from './lease-lost';
 import { LabellingClosed } from './labelling-closed';
 import { QueueDone } from './queue-done';
 import { PendingLabelStore, type PendingLabel } from './pending-label';
+import { ProjectGone } from './project-gone';
+import { WhyThisItem } from './why-this-item';
 
 type Served = Extract<NextItemResponse, { status: 'item' }>;
 type Done = Extract<NextItemResponse, { status: 'done' }>;
@@ -29,13 +30,6 @@ type View =
   | { kind: 'gone' }
   /** The project was archived: labelling is closed. */
   | { kind: 'closed' };
-
-/** What a refused label or skip was about, in the labeller's terms (the caption, never the database id). */
-interface LostWork {
-  item: Served['item'];
-  action: 'label' | 'skip';
-  reason: string;
-}
 
 interface Failure {
   message: string;
@@ -331,7 +325,6 @@ export function Labeller({ project }: { project: Project }) {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [view, undo, skip, loadNext, revisitSkipped, submitSelection, choose, classByKey, project.multiLabel]);
 
-  const reason = served?.reason;
   return (
     <section className="labeller" aria-busy={busy}>
       <div className="labeller-head">
@@ -380,33 +373,10 @@ export function Labeller({ project }: { project: Project }) {
       )}
 
       {view.kind === 'expired' && (
-        <div className="state-box" data-testid="lease-expired">
-          <h2>{view.lost ? `Item ${view.lost.item.externalId} is no longer yours` : 'This item is no longer yours'}</h2>
-          <p>
-            {view.lost
-              ? `Your ${view.lost.action === 'label' ? 'label' : 'skip'} for it was not saved: ${view.lost.reason}.`
-              : 'It went back to the queue.'}{' '}
-            Items are held for you for {project.leaseSeconds} seconds; after that they go back to the queue. Carry on
-            with the next item.
-          </p>
-          <button type="button" className="button" onClick={() => void loadNext()} autoFocus>
-            Next item (N)
-          </button>
-        </div>
+        <LeaseLost lost={view.lost} leaseSeconds={project.leaseSeconds} onNext={() => void loadNext()} />
       )}
 
-      {view.kind === 'gone' && (
-        <div className="state-box" data-testid="project-gone" role="alert">
-          <h2>You are no longer on this project</h2>
-          <p>
-            An admin took you off it, or it was removed, so nothing more can be labelled here. Labels you gave
-            before are kept.
-          </p>
-          <Link className="button" href="/" autoFocus>
-            Back to projects
-          </Link>
-        </div>
-      )}
+      {view.kind === 'gone' && <ProjectGone />}
 
       {served && (
         <div className="labelling-area">
@@ -467,23 +437,7 @@ export function Labeller({ project }: { project: Project }) {
                 <kbd>U</kbd> Undo
               </button>
             </div>
-            <p className="why small" data-testid="why">
-              {reason && reason.modelVersion !== null ? (
-                <>
-                  <strong>Why this item?</strong>{' '}
-                  {reason.shuffled
-                    ? `Shuffled in at #${(reason.rank ?? 0) + 1} to explore (a share of model v${reason.modelVersion}'s queue is picked at random)`
-                    : `Model v${reason.modelVersion} ranked it${reason.rank !== null ? ` #${reason.rank + 1}` : ''} by ${reason.strategy ?? 'score'}`}
-                  {reason.score !== null ? `, score ${reason.score.toFixed(3)}` : ''}.
-                </>
-              ) : (
-                <span className="muted">
-                  {getsModels(project.inputKind)
-                    ? 'Served in queue order: no model has ranked it yet.'
-                    : 'Served in import order: image projects get no model.'}
-                </span>
-              )}
-            </p>
+            <WhyThisItem reason={served.reason} inputKind={project.inputKind} />
           </div>
         </div>
       )}

@@ -1,0 +1,17 @@
+import Link from 'next/link';
+
+/** The labeller was taken off the project, or it was removed: nothing to retry. */
+export function ProjectGone() {
+  return (
+    <div className="state-box" data-testid="project-gone" role="alert">
+      <h2>You are no longer on this project</h2>
+      <p>
+        An admin took you off it, or it was removed, so nothing more can be labelled here. Labels you gave
+        before are kept.
+      </p>
+      <Link className="button" href="/" autoFocus>
+        Back to projects
+      </Link>
+    </div>
+  );
+}
