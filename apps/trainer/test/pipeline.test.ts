@@ -44,7 +44,7 @@ describe('label events in, model versions and rankings out (digits project)', ()
     await sql.connect();
     app = await startTestTrainer(
       { databaseUrl: db.url, amqpUrl: vhost.url },
-      { TRAINER_EPOCHS: '6', RANKING_CHUNK_SIZE: '100' },
+      { TRAINER_EPOCHS: '20', RANKING_CHUNK_SIZE: '100' },
     );
     broker = await BrokerProbe.open(vhost.url);
     observed = await broker.observe([EVENT_TYPES.modelTrained, EVENT_TYPES.rankingComputed]);
@@ -88,8 +88,9 @@ describe('label events in, model versions and rankings out (digits project)', ()
     expect(latest.training_ms).toBeGreaterThan(0);
     expect(latest.metrics.evaluation).toBe('k-fold');
     expect(latest.metrics.evaluatedOn).toBe(60);
-    // Better than chance (0.1) after a few epochs on 40 digits per fold; the benchmark measures real quality.
-    expect(latest.metrics.accuracy).toBeGreaterThan(0.15);
+    // Well above chance (0.1) after 20 epochs on 48 digits per fold: 0.72-0.91 over 20 seeds (at 6 epochs one
+    // seed in 20 stayed at chance, and failed this test); the benchmark measures real quality.
+    expect(latest.metrics.accuracy).toBeGreaterThan(0.5);
     expect(latest.metrics.perClass.map((entry: { className: string }) => entry.className)).toEqual(
       Array.from({ length: 10 }, (_, digit) => String(digit)),
     );
