@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { baseUrl, createLabeller, signedInPage } from './support/pages';
+import { AdminApi } from './support/api';
+import { baseUrl, signedInPage } from './support/pages';
 import { ADMIN } from './support/system';
 
 /**
@@ -21,6 +22,16 @@ async function expectSignInRefused(browser: Browser, email: string, password: st
   await context.close();
 }
 
+let api: AdminApi;
+
+test.beforeAll(async () => {
+  api = await AdminApi.signIn();
+});
+
+test.afterAll(async () => {
+  await api.dispose();
+});
+
 /** A page whose session has ended lands on sign-in when it loads a page again. */
 async function expectSignedOut(page: Page): Promise<void> {
   await page.goto('/');
@@ -30,14 +41,11 @@ async function expectSignedOut(page: Page): Promise<void> {
 test('a user changes their own password on the Account page; their other sessions end and the old password fails', async ({
   browser,
 }) => {
-  const oldPassword = 'linus-first-password';
   const newPassword = 'linus-second-password';
-  const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
-  await createLabeller(admin.page, 'Linus Pauling', 'linus@e2e.test', oldPassword);
-  await admin.context.close();
+  const { email, password: oldPassword } = await api.labeller('Linus Pauling');
 
-  const elsewhere = await signedInPage(browser, 'linus@e2e.test', oldPassword);
-  const { context, page } = await signedInPage(browser, 'linus@e2e.test', oldPassword);
+  const elsewhere = await signedInPage(browser, email, oldPassword);
+  const { context, page } = await signedInPage(browser, email, oldPassword);
   await page.getByRole('link', { name: 'Account' }).click();
   await expect(page.getByRole('heading', { name: 'Change your password' })).toBeVisible();
   const current = page.getByLabel('Current password');
@@ -79,8 +87,8 @@ test('a user changes their own password on the Account page; their other session
   await elsewhere.context.close();
   await context.close();
 
-  await expectSignInRefused(browser, 'linus@e2e.test', oldPassword);
-  const again = await signedInPage(browser, 'linus@e2e.test', newPassword);
+  await expectSignInRefused(browser, email, oldPassword);
+  const again = await signedInPage(browser, email, newPassword);
   await again.context.close();
 });
 
@@ -88,9 +96,9 @@ test('an admin sets a labeller’s forgotten password on the Users page; the lab
   browser,
 }) => {
   const newPassword = 'marie-reset-password';
+  const { email, password: forgotten } = await api.labeller('Marie Curie');
   const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
-  await createLabeller(admin.page, 'Marie Curie', 'marie@e2e.test', 'marie-forgotten-password');
-  const labeller = await signedInPage(browser, 'marie@e2e.test', 'marie-forgotten-password');
+  const labeller = await signedInPage(browser, email, forgotten);
 
   const { page } = admin;
   await page.getByRole('link', { name: 'Labellers' }).click();
@@ -122,7 +130,7 @@ test('an admin sets a labeller’s forgotten password on the Users page; the lab
 
   await expectSignedOut(labeller.page);
   await labeller.context.close();
-  await expectSignInRefused(browser, 'marie@e2e.test', 'marie-forgotten-password');
-  const again = await signedInPage(browser, 'marie@e2e.test', newPassword);
+  await expectSignInRefused(browser, email, forgotten);
+  const again = await signedInPage(browser, email, newPassword);
   await again.context.close();
 });

@@ -1,30 +1,24 @@
 import { expect, test } from '@playwright/test';
-import { createLabeller, signedInPage, waitForAnyItem } from './support/pages';
+import { AdminApi } from './support/api';
+import { signedInPage, waitForAnyItem } from './support/pages';
 import { ADMIN } from './support/system';
 
-/** A small text project of its own (through the API), so the story of labelling.spec.ts is left alone. */
+/** A small text project of its own (through AdminApi), so the story of labelling.spec.ts is left alone. */
 test('an admin archives a project: the labeller’s label page says labelling is closed; unarchiving reopens it', async ({
   browser,
 }) => {
-  const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
-  const labellerId = await createLabeller(
-    admin.page,
-    'Rosalind Franklin',
-    'rosalind@e2e.test',
-    'rosalind-password',
-  );
-  const created = await admin.page.request.post('/api/projects', {
-    data: { name: 'Archive e2e', classes: ['a', 'b'], inputKind: 'text' },
-  });
-  expect(created.status()).toBe(201);
-  const projectId = ((await created.json()) as { id: string }).id;
+  const api = await AdminApi.signIn();
+  const rosalind = await api.labeller('Rosalind Franklin');
   const items = Array.from({ length: 3 }, (_, index) => ({ id: `t${index}`, text: `text ${index}` }));
-  expect((await admin.page.request.post(`/api/projects/${projectId}/items`, { data: items })).ok()).toBe(
-    true,
+  const { id: projectId } = await api.project(
+    { name: 'Archive e2e', classes: ['a', 'b'], inputKind: 'text', shape: null },
+    items,
+    [rosalind],
   );
-  expect((await admin.page.request.put(`/api/projects/${projectId}/members/${labellerId}`)).ok()).toBe(true);
+  await api.dispose();
 
-  const labeller = await signedInPage(browser, 'rosalind@e2e.test', 'rosalind-password');
+  const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  const labeller = await signedInPage(browser, rosalind.email, rosalind.password);
   await labeller.page.goto(`/projects/${projectId}/label`);
   await waitForAnyItem(labeller.page);
 

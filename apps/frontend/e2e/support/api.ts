@@ -19,8 +19,9 @@ export class AdminApi {
 
   /** A new labeller with a unique email; the password is theirs to sign in with. */
   async labeller(name: string): Promise<User & { password: string }> {
-    const password = `${name.toLowerCase()}-password-1`;
-    const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@e2e.test`;
+    const slug = name.toLowerCase().replace(/\W+/g, '-');
+    const password = `${slug}-password-1`;
+    const email = `${slug}-${randomUUID().slice(0, 8)}@e2e.test`;
     const user = (await ok(
       this.http.post('/api/users', { data: { email, displayName: name, role: 'labeller', password } }),
     )) as User;

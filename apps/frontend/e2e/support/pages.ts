@@ -17,13 +17,6 @@ export async function signedInPage(browser: Browser, email: string, password: st
   return { context, page };
 }
 
-/** A labeller account made by the signed-in admin of `admin` through the site's /api; returns its id. */
-export async function createLabeller(admin: Page, name: string, email: string, password: string): Promise<string> {
-  const response = await admin.request.post('/api/users', { data: { email, displayName: name, password } });
-  expect(response.status()).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
-
 /** The item the labelling page shows now (its external id), or null when none is shown. One round trip. */
 export async function shownItem(page: Page): Promise<string | null> {
   return page.evaluate(() => document.querySelector('[data-testid="item"]')?.getAttribute('data-external-id') ?? null);

@@ -14,6 +14,15 @@ export default async function ProjectsPage() {
   const active = projects.filter((project) => !project.archived);
   // (labellers' lists never hold archived projects; admins reopen them from here)
   const archived = projects.filter((project) => project.archived);
+  const card = (project: Project) => (
+    <ProjectCard
+      key={project.id}
+      project={project}
+      progress={progress[projects.indexOf(project)] ?? null}
+      userId={user.id}
+      isAdmin={isAdmin}
+    />
+  );
 
   return (
     <section>
@@ -34,22 +43,12 @@ export default async function ProjectsPage() {
               : 'No projects yet. Create one and import items to label.'}
         </p>
       )}
-      <ul className="cards">
-        {active.map((project) => {
-          const index = projects.indexOf(project);
-          return <ProjectCard key={project.id} project={project} progress={progress[index] ?? null} userId={user.id} isAdmin={isAdmin} />;
-        })}
-      </ul>
+      <ul className="cards">{active.map(card)}</ul>
       {archived.length > 0 && (
         <section className="archived-projects" aria-labelledby="archived-heading">
           <h2 id="archived-heading">Archived projects</h2>
           <p className="muted small">Labelling is closed on these; unarchive one in its settings.</p>
-          <ul className="cards">
-            {archived.map((project) => {
-              const index = projects.indexOf(project);
-              return <ProjectCard key={project.id} project={project} progress={progress[index] ?? null} userId={user.id} isAdmin={isAdmin} />;
-            })}
-          </ul>
+          <ul className="cards">{archived.map(card)}</ul>
         </section>
       )}
     </section>
