@@ -34,4 +34,10 @@ describe('TRUST_PROXY', () => {
       );
     },
   );
+
+  it('refuses its old name, TRUST_PROXY_HOPS, saying what to set instead', () => {
+    expect(() => loadApiConfig({ ...required, TRUST_PROXY_HOPS: '1' })).toThrow(
+      /TRUST_PROXY_HOPS: renamed TRUST_PROXY, which takes the same hop count/,
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import {
+  ConfigError,
   eventTransportSettings,
   logLevelSchema,
   nodeEnvSchema,
@@ -125,5 +126,12 @@ export const API_CONFIG = Symbol('API_CONFIG');
 
 /** Reads and validates the API's settings; throws ConfigError listing every bad one. */
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
+  // A deployment that still sets the old name would otherwise trust no proxy without a word, and its
+  // sign-in limits would then count every client as the proxy.
+  if (source.TRUST_PROXY_HOPS !== undefined) {
+    throw new ConfigError([
+      "TRUST_PROXY_HOPS: renamed TRUST_PROXY, which takes the same hop count (or the proxies' addresses); set that instead",
+    ]);
+  }
   return parseConfig(refuseDefaultSecretsInProduction(apiEnvSchema), source);
 }
