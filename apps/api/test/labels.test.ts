@@ -272,6 +272,66 @@ describe('labels: submit, undo, retract', () => {
     expect(await nextItemId(a, project.id)).toBe(itemId);
   });
 
+  it('a retried undo (same clientRequestId) answers the label it took back, never the one before', async () => {
+    const { project, users } = await projectWithLabellers({ items: 3 });
+    const user = users[0]!;
+    const labelled: { itemId: number; labelId: number }[] = [];
+    for (const id of ['r1', 'r2']) {
+      const itemId = await nextItemId(user, project.id);
+      const { body } = await submit(user, itemId, { value: 'cat', clientRequestId: id }).expect(201);
+      labelled.push({ itemId, labelId: body.label.id as number });
+    }
+    const [older, latest] = labelled as [(typeof labelled)[0], (typeof labelled)[0]];
+    const undo = (body: object) =>
+      http().post(`/projects/${project.id}/undo`).set('Cookie', user.cookie).send(body).expect(200);
+
+    // One undo sent three times (its answer lost twice), then a second undo of its own.
+    for (let send = 0; send < 3; send++) {
+      const answer = retractLabelResponseSchema.parse((await undo({ clientRequestId: 'undo-1' })).body);
+      expect(answer.label.id).toBe(latest.labelId);
+      expect(answer.next).toMatchObject({ status: 'item', item: { id: latest.itemId } });
+    }
+    expect(await itemRow(older.itemId)).toMatchObject({ remaining: 0, labelCount: 1 });
+    const retractions = (await outboxFor(latest.itemId)).filter((event) => event.type === 'label.retracted.v1');
+    expect(retractions).toHaveLength(1);
+
+    const second = retractLabelResponseSchema.parse((await undo({ clientRequestId: 'undo-2' })).body);
+    expect(second.label.id).toBe(older.labelId);
+    // (no body at all: an undo without an id, as before)
+    await http().post(`/projects/${project.id}/undo`).set('Cookie', user.cookie).expect(404);
+  });
+
+  it('takes back one label when the same undo arrives several times at once', async () => {
+    const { project, users } = await projectWithLabellers({ items: 2 });
+    const user = users[0]!;
+    for (const id of ['c1', 'c2']) {
+      await submit(user, await nextItemId(user, project.id), { value: 'cat', clientRequestId: id }).expect(201);
+    }
+    const sends = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        http().post(`/projects/${project.id}/undo`).set('Cookie', user.cookie).send({ clientRequestId: 'same' }),
+      ),
+    );
+    expect(sends.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(sends.map((response) => response.body.label.id)).size).toBe(1);
+    const [{ live }] = await db.query(
+      `SELECT count(*)::int AS live FROM labels WHERE labeller_id = $1 AND retracted_at IS NULL`,
+      [user.id],
+    );
+    expect(live).toBe(1);
+  });
+
+  it('refuses an undo body other than {clientRequestId}, naming the fields', async () => {
+    const { project, users } = await projectWithLabellers({ items: 1 });
+    const response = await http()
+      .post(`/projects/${project.id}/undo`)
+      .set('Cookie', users[0]!.cookie)
+      .send({ clientRequestId: '', labelId: 3 })
+      .expect(400);
+    expect(response.body.message).toMatch(/clientRequestId/);
+    expect(response.body.message).toMatch(/labelId/);
+  });
+
   it('retracts only the caller’s own labels: 403 for another’s, 404 for unknown, 409 when already retracted', async () => {
     const { project, users } = await projectWithLabellers({ items: 2 }, 2);
     const [a, b] = users as [TestUser, TestUser];

@@ -166,6 +166,23 @@ test('two labellers label digits by keyboard in parallel; undo and skip work; th
   await expect(ada.page.getByTestId('item')).toHaveAttribute('data-external-id', again);
   await labelShownItem(ada.page);
 
+  // An undo whose answer is lost on the way is sent again by the page with the same clientRequestId: it
+  // takes back that one label, not the one before it as well.
+  const [lastLabelled] = await labelShownItem(ada.page);
+  const countBeforeUndo = await myCount(ada.page);
+  await ada.page.route(
+    '**/api/projects/*/undo',
+    async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    },
+    { times: 1 },
+  );
+  await ada.page.keyboard.press('u');
+  await expect(ada.page.getByTestId('item')).toHaveAttribute('data-external-id', lastLabelled);
+  await expect(ada.page.getByTestId('my-count')).toHaveText(`you: ${countBeforeUndo - 1}`);
+  await labelShownItem(ada.page);
+
   // Skip: a different item comes, and the skipped one is not offered to this labeller again.
   const skipped = await shownItem(ada.page);
   await ada.page.keyboard.press('s');

@@ -69,12 +69,14 @@ export const nextItemResponseSchema = z.discriminatedUnion('status', [
 
 export const labelValueSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
+/** A client-chosen id that makes a retried request answer the same instead of acting twice. */
+const clientRequestIdSchema = z.string().min(1).max(100);
+
 export const submitLabelRequestSchema = z
   .object({
     leaseId: z.number().int().positive().optional(),
     value: labelValueSchema,
-    /** Client-chosen id that makes a retried submit answer the same instead of labelling twice. */
-    clientRequestId: z.string().min(1).max(100),
+    clientRequestId: clientRequestIdSchema,
     /**
      * Also lease the caller's next item and answer it as `next`: the labelling page's one round trip
      * between items instead of two (submit, then POST /projects/:id/next).
@@ -102,6 +104,15 @@ export const submitLabelResponseSchema = z.object({
   progress: progressCountsSchema,
   next: nextItemResponseSchema.optional(),
 });
+
+/**
+ * POST /projects/:id/undo (a body is optional): with a `clientRequestId`, a retry of an undo whose answer
+ * was lost answers the label that undo took back instead of taking back the one before it.
+ */
+export const undoRequestSchema = z
+  .object({ clientRequestId: clientRequestIdSchema.optional() })
+  .strict()
+  .default({});
 
 /** POST /items/:id/skip. */
 export const skipItemResponseSchema = z.object({ progress: progressCountsSchema });
@@ -188,6 +199,7 @@ export type SubmitLabelRequest = z.infer<typeof submitLabelRequestSchema>;
 export type Label = z.infer<typeof labelSchema>;
 export type SubmitLabelResponse = z.infer<typeof submitLabelResponseSchema>;
 export type SkipItemResponse = z.infer<typeof skipItemResponseSchema>;
+export type UndoRequest = z.infer<typeof undoRequestSchema>;
 export type RetractLabelResponse = z.infer<typeof retractLabelResponseSchema>;
 export type ClearSkipsResponse = z.infer<typeof clearSkipsResponseSchema>;
 export type ImportReport = z.infer<typeof importReportSchema>;

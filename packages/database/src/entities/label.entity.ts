@@ -10,4 +10,5 @@ export class LabelEntity {
   @Column('text', { name: 'client_request_id' }) clientRequestId!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { name: 'retracted_at', nullable: true }) retractedAt!: Date | null;
+  @Column('text', { name: 'retract_request_id', nullable: true }) retractRequestId!: string | null;
 }

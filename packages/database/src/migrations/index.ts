@@ -7,6 +7,7 @@ import { ProgressCountIndex1764700000000 } from './1764700000000-progress-count-
 import { EventRetentionIndexes1764800000000 } from './1764800000000-event-retention-indexes';
 import { ForeignKeyIndexes1764900000000 } from './1764900000000-foreign-key-indexes';
 import { ShuffledRanks1765000000000 } from './1765000000000-shuffled-ranks';
+import { RetractRequestIds1765100000000 } from './1765100000000-retract-request-ids';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   EventRetentionIndexes1764800000000,
   ForeignKeyIndexes1764900000000,
   ShuffledRanks1765000000000,
+  RetractRequestIds1765100000000,
 ];

@@ -21,6 +21,7 @@ const LABEL_COLUMNS = `id, project_id AS "projectId", item_id AS "itemId", label
 /** Constraint names from the initial migration, for telling apart the two ways an insert can collide. */
 export const SAME_CLIENT_REQUEST = 'labels_labeller_id_client_request_id_key';
 export const SAME_ITEM_TWICE = 'labels_one_per_labeller_key';
+export const SAME_UNDO_REQUEST = 'labels_labeller_retract_request_key';
 
 /** What the item looked like to the labeller, and the label when the statement wrote one. */
 export type SubmitStatementResult = ItemQueueState & { label: LabelRow | null };
@@ -87,6 +88,15 @@ export class LabelRepository {
     return rows[0] ?? null;
   }
 
+  /** The label an earlier undo with this client request id took back, if any. */
+  async findByRetractRequestId(labellerId: string, clientRequestId: string): Promise<LabelRow | null> {
+    const rows = (await this.db.query(
+      `SELECT ${LABEL_COLUMNS} FROM labels WHERE labeller_id = $1 AND retract_request_id = $2`,
+      [labellerId, clientRequestId],
+    )) as LabelRow[];
+    return rows[0] ?? null;
+  }
+
   /** The labeller's most recent live label in the project (what undo takes back). */
   async findLatestLive(projectId: string, labellerId: string): Promise<LabelRow | null> {
     const rows = (await this.db.query(
@@ -134,15 +144,23 @@ export class LabelRepository {
     };
   }
 
-  /** Marks a live label retracted and gives its item the label back to collect. Null if it was not live. */
-  async retractAndUncount(tx: EntityManager, labelId: number): Promise<LabelRow | null> {
+  /**
+   * Marks a live label retracted (by the undo request `retractRequestId`, if it names one) and gives its
+   * item the label back to collect. Null if it was not live.
+   */
+  async retractAndUncount(
+    tx: EntityManager,
+    labelId: number,
+    retractRequestId: string | null = null,
+  ): Promise<LabelRow | null> {
     const [row] = (await tx.query(
       // (wrapped in a SELECT: TypeORM answers a bare UPDATE … RETURNING as [rows, count])
       `WITH retracted AS (
-         UPDATE labels SET retracted_at = now() WHERE id = $1 AND retracted_at IS NULL RETURNING *
+         UPDATE labels SET retracted_at = now(), retract_request_id = $2
+          WHERE id = $1 AND retracted_at IS NULL RETURNING *
        )
        SELECT ${LABEL_COLUMNS} FROM retracted`,
-      [labelId],
+      [labelId, retractRequestId],
     )) as LabelRow[];
     if (!row) return null;
     await tx.query(

@@ -2,11 +2,14 @@ import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/co
 import type { Response } from 'express';
 import {
   submitLabelRequestSchema,
+  undoRequestSchema,
   type RetractLabelResponse,
   type SubmitLabelRequest,
   type SubmitLabelResponse,
+  type UndoRequest,
 } from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
+import { ApiJsonBody } from '../../common/openapi';
 import { ZodValidationPipe } from '../../common/zod-validation.pipe';
 import { CurrentUser, ProjectFromPath, RouteProject } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
@@ -34,11 +37,13 @@ export class LabelsController {
 
   @Post('projects/:projectId/undo')
   @HttpCode(200)
+  @ApiJsonBody(undoRequestSchema)
   undo(
     @CurrentUser() user: AuthenticatedUser,
     @Param('projectId') projectId: string,
+    @Body(new ZodValidationPipe(undoRequestSchema)) body: UndoRequest,
   ): Promise<RetractLabelResponse> {
-    return this.labels.undoLatest(user, projectId);
+    return this.labels.undoLatest(user, projectId, body.clientRequestId ?? null);
   }
 
   @Delete('labels/:labelId')

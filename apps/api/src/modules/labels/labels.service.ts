@@ -116,12 +116,30 @@ export class LabelsService {
     };
   }
 
-  /** POST /projects/:id/undo: retracts the caller's most recent live label in the project. */
-  async undoLatest(user: AuthenticatedUser, projectId: string): Promise<RetractLabelResponse> {
+  /**
+   * POST /projects/:id/undo: retracts the caller's most recent live label in the project. A retry with the
+   * same clientRequestId (`requestId`) answers the label the first request took back, never the one before.
+   */
+  async undoLatest(
+    user: AuthenticatedUser,
+    projectId: string,
+    requestId: string | null,
+  ): Promise<RetractLabelResponse> {
     const project = await this.access.getForUser(user, projectId);
+    const undone = requestId && (await this.labels.findByRetractRequestId(user.id, requestId));
+    if (undone) return this.replayUndo(user, project, undone);
     const latest = await this.labels.findLatestLive(project.id, user.id);
     if (!latest) throw new NotFoundException(`you have no label to undo in project ${project.id}`);
-    return this.retract(user, project, latest);
+    try {
+      return await this.retract(user, project, latest, requestId);
+    } catch (error) {
+      // A concurrent duplicate of this undo took the label back first (its retraction carries the id).
+      const again = requestId && (await this.labels.findByRetractRequestId(user.id, requestId));
+      if (again && (error instanceof ConflictException || uniqueViolation(error))) {
+        return this.replayUndo(user, project, again);
+      }
+      throw error;
+    }
   }
 
   /** DELETE /labels/:id: retracts one of the caller's own labels; 403 for anyone else's. */
@@ -143,12 +161,13 @@ export class LabelsService {
     user: AuthenticatedUser,
     project: ProjectEntity,
     label: LabelRow,
+    requestId: string | null = null,
   ): Promise<RetractLabelResponse> {
     if (project.archived)
       throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
     const { retracted, leased } = await this.db.transaction(async (tx) => {
       await this.queue.lockItemState(tx, label.itemId, user.id);
-      const retracted = await this.labels.retractAndUncount(tx, label.id);
+      const retracted = await this.labels.retractAndUncount(tx, label.id, requestId);
       if (!retracted) throw new ConflictException(`label ${label.id} is already retracted`);
       await this.outbox.enqueue(
         tx,
@@ -168,6 +187,20 @@ export class LabelsService {
       ? await this.queueService.answer(project.id, user.id, leased)
       : await this.queueService.nextIn(project, user.id);
     return { label: toLabel(retracted), next };
+  }
+
+  /** The answer to a retried undo: the label the first request took back, and the caller's next item. */
+  private async replayUndo(
+    user: AuthenticatedUser,
+    project: ProjectEntity,
+    undone: LabelRow,
+  ): Promise<RetractLabelResponse> {
+    if (undone.projectId !== project.id) {
+      throw new ConflictException('this clientRequestId was already used to undo a label in another project');
+    }
+    if (project.archived)
+      throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+    return { label: toLabel(undone), next: await this.queueService.nextIn(project, user.id) };
   }
 
   /** The answer to a retried submit: the label the first request created (and the next item again). */

@@ -15,6 +15,7 @@ import type {
   SkipItemResponse,
   SubmitLabelRequest,
   SubmitLabelResponse,
+  UndoRequest,
   UpdateProjectRequest,
   UpdateUserRequest,
   User,
@@ -81,7 +82,7 @@ export function createApiClient({ baseUrl, headers = {} }: ClientOptions) {
     submitLabel: (itemId: number, request: SubmitLabelRequest) =>
       call<SubmitLabelResponse>('POST', `/items/${itemId}/labels`, request),
     skip: (itemId: number) => call<SkipItemResponse>('POST', `/items/${itemId}/skip`),
-    undo: (id: string) => call<RetractLabelResponse>('POST', `${project(id)}/undo`),
+    undo: (id: string, request: UndoRequest) => call<RetractLabelResponse>('POST', `${project(id)}/undo`, request),
     clearSkips: (id: string) => call<ClearSkipsResponse>('POST', `${project(id)}/skips/clear`),
 
     progress: (id: string) => call<ProgressResponse>('GET', `${project(id)}/progress`),

@@ -253,9 +253,11 @@ export function Labeller({ project }: { project: Project }) {
   }, [run, show, project.id]);
 
   const undo = useCallback(() => {
+    // A retry sends the same clientRequestId, so an undo whose answer was lost never takes back a second label.
+    const request = { clientRequestId: newClientRequestId() };
     void run(
       async () => {
-        const answer = await browserApi.undo(project.id);
+        const answer = await browserApi.undo(project.id, request);
         show(answer.next);
         setNotice(`Undone: your label “${answer.label.value.join(', ')}”. The item is back for you to label again.`);
       },
@@ -268,6 +270,7 @@ export function Labeller({ project }: { project: Project }) {
               if (isApiError(error, 404)) setView({ kind: 'gone' });
             },
           ),
+        repeatable: true,
       },
     );
   }, [run, show, project.id]);
