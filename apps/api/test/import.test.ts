@@ -182,7 +182,7 @@ describe('POST /projects/:id/items (import)', () => {
         '[{"id":"t1","vector":[1,2,3]}, {"id":',
         /ends early, after row 1/,
       ],
-      ['JSON that is not an array', 'application/json', '{"id":"t1","vector":[1,2,3]}', /must be an array/],
+      ['JSON that is not an array', 'application/json', '{"id":"t1","vector":[1,2,3]}', /must be an array of items .*one item per line is NDJSON/],
       [
         'CSV with the wrong number of vector columns',
         'text/csv',

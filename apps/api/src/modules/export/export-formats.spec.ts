@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ExportFormat } from '@foreman/contracts';
-import { EXPORT_CSV_COLUMNS, exportFormatter } from './export-formats';
+import { EXPORT_CSV_COLUMNS, exportDisposition, exportFormatter } from './export-formats';
 import type { ExportSourceRow } from './export.repository';
 
 const ROWS = 2_000;
@@ -60,5 +60,18 @@ describe('exportFormatter', () => {
     expect((await pieces('csv', 0)).join('')).toBe(`${EXPORT_CSV_COLUMNS.join(',')}\r\n`);
     expect((await pieces('json', 0)).join('')).toBe('[]\n');
     expect((await pieces('ndjson', 0)).join('')).toBe('');
+  });
+});
+
+describe('exportDisposition', () => {
+  it.each([
+    ['Digits (demo)', 'csv', 'digits-demo-labels.csv', 'digits-demo-labels.csv'],
+    ['34 classes ☃ Ünïcode', 'json', '34-classes-unicode-labels.json', '34-classes-ünïcode-labels.json'],
+    ['日本語プロジェクト', 'ndjson', 'project-labels.ndjson', '日本語プロジェクト-labels.ndjson'],
+    ['"; evil=1', 'csv', 'evil-1-labels.csv', 'evil-1-labels.csv'],
+  ] as const)('names %j in ASCII and in full', (name, format, ascii, full) => {
+    expect(exportDisposition(name, format)).toBe(
+      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(full)}`,
+    );
   });
 });

@@ -23,6 +23,23 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
+/**
+ * The download's Content-Disposition, named after the project: in full (RFC 6266 `filename*`, any script)
+ * and, for clients that only read `filename`, in ASCII with accents dropped ("Ünïcode" -> "unicode").
+ */
+export function exportDisposition(projectName: string, format: ExportFormat): string {
+  const fileName = (name: string, notKept: RegExp) =>
+    `${
+      name
+        .toLowerCase()
+        .replace(notKept, '-')
+        .replace(/^-+|-+$/g, '') || 'project'
+    }-labels.${format}`;
+  const ascii = fileName(projectName.normalize('NFKD').replace(/\p{M}/gu, ''), /[^a-z0-9]+/g);
+  const full = fileName(projectName.normalize('NFC'), /[^\p{L}\p{N}]+/gu);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(full)}`;
+}
+
 export function toExportRow(row: ExportSourceRow): ExportRow {
   const labels = row.labels.map((label) => ({
     ...label,

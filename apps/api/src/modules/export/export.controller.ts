@@ -7,7 +7,7 @@ import { ZodValidationPipe } from '../../common/zod-validation.pipe';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ProjectAccessService } from '../projects/project-access.service';
-import { EXPORT_CONTENT_TYPES } from './export-formats';
+import { EXPORT_CONTENT_TYPES, exportDisposition } from './export-formats';
 import { ExportService } from './export.service';
 
 @ApiTags('export')
@@ -32,13 +32,8 @@ export class ExportController {
     @Res() response: Response,
   ): Promise<void> {
     const project = await this.access.getForUser(user, projectId);
-    const slug =
-      project.name
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '') || 'project';
     response.setHeader('Content-Type', EXPORT_CONTENT_TYPES[query.format]);
-    response.setHeader('Content-Disposition', `attachment; filename="${slug}-labels.${query.format}"`);
+    response.setHeader('Content-Disposition', exportDisposition(project.name, query.format));
     await this.exports.writeTo(project.id, query.format, response);
   }
 }

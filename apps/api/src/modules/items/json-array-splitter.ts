@@ -45,7 +45,8 @@ export class JsonArraySplitter {
           if (isWhitespace(c) || c === 0xfeff) continue;
           if (c !== 0x5b /* [ */) {
             throw new ImportFormatError(
-              'a JSON import must be an array of items, e.g. [{"id": "a", "vector": [1, 2]}]',
+              'a JSON import must be an array of items ([{…}, {…}]); one item per line is NDJSON, sent as ' +
+                'application/x-ndjson (a .ndjson or .jsonl file on the site)',
             );
           }
           this.state = State.FirstElement;
