@@ -23,6 +23,11 @@ test('pages cannot be framed or sniffed and name no framework; /api passes a scr
   expect(api.headers()['x-content-type-options']).toBe('nosniff');
   expect(api.headers()['x-powered-by']).toBeUndefined();
   expect(api.headers()['cache-control']).toBe('no-store');
+
+  // The API's metrics stay on the internal network: the site does not pass them on.
+  const metrics = await page.request.get('/api/metrics');
+  expect(metrics.status()).toBe(404);
+  expect(await metrics.text()).not.toContain('process_cpu');
   await context.close();
 });
 

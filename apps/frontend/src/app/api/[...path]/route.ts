@@ -19,10 +19,16 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'transfer-encoding',
 ]);
 
+// The API's Prometheus metrics are for the operators' scraper on the internal network, not the public site.
+const INTERNAL_PATHS = new Set(['metrics']);
+
 type RouteContext = { params: Promise<{ path: string[] }> };
 
 async function forward(request: NextRequest, context: RouteContext): Promise<Response> {
   const { path } = await context.params;
+  if (path.length === 1 && INTERNAL_PATHS.has(path[0]!.toLowerCase())) {
+    return Response.json({ statusCode: 404, error: 'Not Found', message: `no route /api/${path[0]}` }, { status: 404 });
+  }
   const target = new URL(`${path.map(encodeURIComponent).join('/')}${request.nextUrl.search}`, `${env().API_URL}/`);
 
   const headers = new Headers();
