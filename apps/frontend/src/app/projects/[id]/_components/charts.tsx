@@ -82,11 +82,15 @@ export function ClassDistributionChart({
   );
 }
 
-/** Accuracy against the number of labels each version was trained on (docs/items.md: which versions). */
+/**
+ * Accuracy against the number of labels each version was trained on (docs/items.md: which versions), drawn
+ * in training order: labels taken back make a later version's count smaller, and sorting by count would
+ * then draw an old model among the new ones.
+ */
 export function LearningCurveChart({ models }: { models: readonly ModelVersion[] }) {
   if (models.length === 0) return <p className="muted">No model trained yet.</p>;
   const data = [...models]
-    .sort((a, b) => a.labelCount - b.labelCount || a.version - b.version)
+    .sort((a, b) => a.version - b.version)
     .map((model) => ({
       labels: model.labelCount,
       accuracy: Math.round(model.metrics.accuracy * 1000) / 10,
