@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@foreman/contracts';
 import { adminSignsInWith } from './admin-password';
 import { REPO_ROOT, loadLauncherConfig, type LauncherConfig } from './config/env';
+import { lockDataDir } from './data-dir-lock';
 import { startEmbeddedPostgres, stopLeftoverPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { assertPortsFree, type PortClaim } from './ports';
 import { notice, step, waitForHttp } from './progress';
@@ -66,6 +67,8 @@ async function main(system: RunningSystem): Promise<void> {
   mkdirSync(config.DATA_DIR, { recursive: true });
   const embedded = !config.DATABASE_URL;
 
+  // First: a PostgreSQL or site found below is then known to be a killed launcher's, not a running one's.
+  lockDataDir(config.DATA_DIR);
   if (embedded) await stopLeftoverPostgres(config.DATA_DIR, notice);
   await stopLeftoverSite(config.DATA_DIR, notice);
   await assertPortsFree(portClaims(config));

@@ -75,7 +75,10 @@ export function startSite(options: { dataDir: string; port: number; apiUrl: stri
   };
 }
 
-/** A site left running by a launcher that was killed holds the port; the next start stops it. */
+/**
+ * A site left running by a launcher that was killed holds the port; the next start stops it (once it
+ * holds the data directory's lock, so the launcher that started the site is known to be gone).
+ */
 export async function stopLeftoverSite(dataDir: string, notice: (message: string) => void): Promise<void> {
   const pidFile = join(dataDir, 'site.pid');
   if (!existsSync(pidFile)) return;
