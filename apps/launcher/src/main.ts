@@ -14,15 +14,21 @@ import { startSite, stopLeftoverSite, type Site } from './site';
 
 type Database = Pick<EmbeddedDatabase, 'url' | 'stop'> & { embedded: boolean };
 
+/**
+ * Under `pnpm start`, a terminal's Ctrl-C reaches the launcher twice: from the terminal, and at once again
+ * from pnpm, which passes it on. A signal this soon after the first is that same request.
+ */
+const SAME_STOP_REQUEST_MS = 500;
+
 /** Everything started so far, stopped in reverse: site, services, then PostgreSQL. */
 class RunningSystem {
   database: Promise<Database> | null = null;
   readonly services: ServiceWorker[] = [];
   site: Site | null = null;
-  private stopping = false;
+  private stopRequestedAt: number | null = null;
 
   get isStopping(): boolean {
-    return this.stopping;
+    return this.stopRequestedAt !== null;
   }
 
   /**
@@ -30,17 +36,19 @@ class RunningSystem {
    * PostgreSQL and the site directly, as they share the launcher's process group).
    */
   fail(message: string): void {
-    if (this.stopping) return;
+    if (this.isStopping) return;
     console.error(message);
     void this.stop(1);
   }
 
   async stop(code: number): Promise<never> {
-    if (this.stopping) {
-      console.log('  (still stopping; PostgreSQL is being shut down cleanly)');
+    if (this.stopRequestedAt !== null) {
+      if (Date.now() - this.stopRequestedAt > SAME_STOP_REQUEST_MS) {
+        console.log('  (still stopping; PostgreSQL is being shut down cleanly)');
+      }
       return new Promise<never>(() => undefined);
     }
-    this.stopping = true;
+    this.stopRequestedAt = Date.now();
     const database = await this.database?.catch(() => null);
     if (!database) process.exit(code); // nothing started
     console.log('\nForeman is stopping:');

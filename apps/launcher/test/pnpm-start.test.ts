@@ -41,7 +41,7 @@ describe('pnpm start', () => {
     const processes = processTree(launcher.process.pid!);
     started.push(...processes);
     const running = () => processes.map(processCommand).filter((command) => command !== null);
-    return { launcher, ports, running };
+    return { launcher, ports, processes, running };
   };
 
   it('stops the launcher, its services and PostgreSQL on a SIGTERM to pnpm', async () => {
@@ -53,5 +53,22 @@ describe('pnpm start', () => {
     expect(code).toBe(0);
     expect(launcher.output()).toMatch(/Foreman stopped\./);
     expect(await fetch(`http://127.0.0.1:${ports.api}/health`).catch(() => 'refused')).toBe('refused');
+  });
+
+  it('stops once on Ctrl-C in a terminal, which pnpm passes on to the launcher as well', async () => {
+    const { launcher, processes, running } = await start();
+    // The terminal signals the launcher, and pnpm, which passes its copy on to the launcher a moment later.
+    // Here pnpm's comes 20 ms after (sent together, the kernel may merge the two before the launcher sees
+    // either); stopping takes the launcher longer than that, so pnpm's script is still running then.
+    const node = processes.find((pid) => processCommand(pid)?.includes('launcher/dist/main.js'));
+    const exited = new Promise((done) => launcher.process.once('exit', done));
+    process.kill(node!, 'SIGINT');
+    await new Promise((done) => setTimeout(done, 20));
+    process.kill(launcher.process.pid!, 'SIGINT');
+    const code = await exited;
+    expect(running()).toEqual([]);
+    expect(code).toBe(0);
+    expect(launcher.output()).toMatch(/Foreman stopped\./);
+    expect(launcher.output()).not.toMatch(/still stopping/);
   });
 });
