@@ -10,7 +10,7 @@ import { assertPortsFree, type PortClaim } from './ports';
 import { notice, step, waitForHttp } from './progress';
 import { persistentSecret } from './secrets';
 import { startServiceWorker, type ServiceSpec, type ServiceWorker } from './service-workers';
-import { startSite, stopLeftoverSite, type Site } from './site';
+import { siteLinks, startSite, stopLeftoverSite, type Site } from './site';
 
 type Database = Pick<EmbeddedDatabase, 'url' | 'stop'> & { embedded: boolean };
 
@@ -136,6 +136,7 @@ async function main(system: RunningSystem): Promise<void> {
         dataDir: config.DATA_DIR,
         port: config.FRONTEND_PORT,
         apiUrl: `http://127.0.0.1:${config.API_PORT}`,
+        links: siteLinks(config),
       });
       await waitForHttp(`http://127.0.0.1:${config.FRONTEND_PORT}/`, { failed: system.site.failed });
     });

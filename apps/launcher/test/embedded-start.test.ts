@@ -119,6 +119,19 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     expect((await api.progress(projectId)).fullyLabelled).toBe(30);
   });
 
+  it('shows no links to a RabbitMQ or an adminer it does not run', async () => {
+    const api = await ApiSession.signIn(apiUrl(), launcher!.adminEmail, adminPassword);
+    for (const page of [`/projects/${projectId}`, `/projects/${projectId}/settings`]) {
+      const response = await fetch(`http://127.0.0.1:${ports.frontend}${page}`, {
+        headers: { cookie: api.cookie },
+      });
+      const html = await response.text();
+      expect({ page, status: response.status }).toEqual({ page, status: 200 });
+      expect(html).toContain('Digits (demo)');
+      expect(html.match(/RabbitMQ management|Adminer|:15672|:8080/g) ?? []).toEqual([]);
+    }
+  });
+
   it('trains a model on those labels, and the queue order changes', async () => {
     const api = await ApiSession.signIn(apiUrl(), launcher!.adminEmail, adminPassword);
     const models = await eventually(
