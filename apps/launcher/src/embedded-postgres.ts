@@ -145,7 +145,8 @@ async function importEmbeddedPostgres() {
 
 /**
  * A launcher that was killed (SIGKILL, a crashed terminal) leaves its PostgreSQL running, holding the data
- * directory; the next start stops that server first. A postmaster.pid naming a process that is not a
+ * directory; the next start stops that server first (once it holds the data directory's lock, so the
+ * launcher that started the server is known to be gone). A postmaster.pid naming a process that is not a
  * PostgreSQL on this directory (a reused PID after a reboot or in a container) is stale and removed.
  */
 export async function stopLeftoverPostgres(

@@ -4,24 +4,31 @@ import { join } from 'node:path';
 import { ConfigError } from '@foreman/contracts';
 import { adminSignsInWith } from './admin-password';
 import { REPO_ROOT, loadLauncherConfig, type LauncherConfig } from './config/env';
+import { lockDataDir } from './data-dir-lock';
 import { startEmbeddedPostgres, stopLeftoverPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { assertPortsFree, type PortClaim } from './ports';
 import { notice, step, waitForHttp } from './progress';
 import { persistentSecret } from './secrets';
 import { startServiceWorker, type ServiceSpec, type ServiceWorker } from './service-workers';
-import { startSite, stopLeftoverSite, type Site } from './site';
+import { siteLinks, startSite, stopLeftoverSite, type Site } from './site';
 
 type Database = Pick<EmbeddedDatabase, 'url' | 'stop'> & { embedded: boolean };
+
+/**
+ * Under `pnpm start`, a terminal's Ctrl-C reaches the launcher twice: from the terminal, and at once again
+ * from pnpm, which passes it on. A signal this soon after the first is that same request.
+ */
+const SAME_STOP_REQUEST_MS = 500;
 
 /** Everything started so far, stopped in reverse: site, services, then PostgreSQL. */
 class RunningSystem {
   database: Promise<Database> | null = null;
   readonly services: ServiceWorker[] = [];
   site: Site | null = null;
-  private stopping = false;
+  private stopRequestedAt: number | null = null;
 
   get isStopping(): boolean {
-    return this.stopping;
+    return this.stopRequestedAt !== null;
   }
 
   /**
@@ -29,17 +36,19 @@ class RunningSystem {
    * PostgreSQL and the site directly, as they share the launcher's process group).
    */
   fail(message: string): void {
-    if (this.stopping) return;
+    if (this.isStopping) return;
     console.error(message);
     void this.stop(1);
   }
 
   async stop(code: number): Promise<never> {
-    if (this.stopping) {
-      console.log('  (still stopping; PostgreSQL is being shut down cleanly)');
+    if (this.stopRequestedAt !== null) {
+      if (Date.now() - this.stopRequestedAt > SAME_STOP_REQUEST_MS) {
+        console.log('  (still stopping; PostgreSQL is being shut down cleanly)');
+      }
       return new Promise<never>(() => undefined);
     }
-    this.stopping = true;
+    this.stopRequestedAt = Date.now();
     const database = await this.database?.catch(() => null);
     if (!database) process.exit(code); // nothing started
     console.log('\nForeman is stopping:');
@@ -66,6 +75,8 @@ async function main(system: RunningSystem): Promise<void> {
   mkdirSync(config.DATA_DIR, { recursive: true });
   const embedded = !config.DATABASE_URL;
 
+  // First: a PostgreSQL or site found below is then known to be a killed launcher's, not a running one's.
+  lockDataDir(config.DATA_DIR);
   if (embedded) await stopLeftoverPostgres(config.DATA_DIR, notice);
   await stopLeftoverSite(config.DATA_DIR, notice);
   await assertPortsFree(portClaims(config));
@@ -125,6 +136,7 @@ async function main(system: RunningSystem): Promise<void> {
         dataDir: config.DATA_DIR,
         port: config.FRONTEND_PORT,
         apiUrl: `http://127.0.0.1:${config.API_PORT}`,
+        links: siteLinks(config),
       });
       await waitForHttp(`http://127.0.0.1:${config.FRONTEND_PORT}/`, { failed: system.site.failed });
     });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT } from './config/env';
+import { REPO_ROOT, type LauncherConfig } from './config/env';
 import { processCommand, waitForProcessExit } from './processes';
 
 export interface Site {
@@ -38,15 +38,37 @@ export function spawnSiteServer(options: {
   });
 }
 
+/** The site's settings for its RabbitMQ management and adminer links; empty: the site shows none. */
+export type SiteLinks = Record<'RABBITMQ_MANAGEMENT_URL' | 'ADMINER_URL', string>;
+
+/**
+ * Links only to what is there (the site's own default, the standard ports on its host, would point at
+ * nothing, or at an unrelated RabbitMQ): the management UI given for AMQP_URL's broker, and an adminer
+ * given in the settings, as the launcher runs none.
+ */
+export function siteLinks(
+  config: Pick<LauncherConfig, 'AMQP_URL' | 'RABBITMQ_MANAGEMENT_URL' | 'ADMINER_URL'>,
+): SiteLinks {
+  return {
+    RABBITMQ_MANAGEMENT_URL: (config.AMQP_URL && config.RABBITMQ_MANAGEMENT_URL) || '',
+    ADMINER_URL: config.ADMINER_URL ?? '',
+  };
+}
+
 /** The Next.js site, its output in `<dataDir>/site.log`. */
-export function startSite(options: { dataDir: string; port: number; apiUrl: string }): Site {
+export function startSite(options: {
+  dataDir: string;
+  port: number;
+  apiUrl: string;
+  links: SiteLinks;
+}): Site {
   const logFile = join(options.dataDir, 'site.log');
   const child = spawnSiteServer({
     port: options.port,
     apiUrl: options.apiUrl,
     log: openSync(logFile, 'a'),
     // eslint-disable-next-line no-restricted-properties -- Next.js reads its own environment
-    env: process.env,
+    env: { ...process.env, ...options.links },
   });
   const pidFile = join(options.dataDir, 'site.pid');
   if (child.pid) writeFileSync(pidFile, `${child.pid}\n`);
@@ -75,7 +97,10 @@ export function startSite(options: { dataDir: string; port: number; apiUrl: stri
   };
 }
 
-/** A site left running by a launcher that was killed holds the port; the next start stops it. */
+/**
+ * A site left running by a launcher that was killed holds the port; the next start stops it (once it
+ * holds the data directory's lock, so the launcher that started the site is known to be gone).
+ */
 export async function stopLeftoverSite(dataDir: string, notice: (message: string) => void): Promise<void> {
   const pidFile = join(dataDir, 'site.pid');
   if (!existsSync(pidFile)) return;

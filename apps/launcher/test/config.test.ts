@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '@foreman/contracts';
 import { loadLauncherConfig } from '../src/config/env';
+import { siteLinks } from '../src/site';
 
 describe('launcher settings', () => {
   it('runs everything embedded when neither DATABASE_URL nor AMQP_URL is set', () => {
@@ -39,5 +40,21 @@ describe('empty launcher settings', () => {
 describe('the data directory', () => {
   it('is absolute, so PostgreSQL and the leftover checks see the same path whatever the working directory', () => {
     expect(loadLauncherConfig({ DATA_DIR: 'my-data' }).DATA_DIR).toBe(resolve('my-data'));
+  });
+});
+
+describe("the site's RabbitMQ management and adminer links", () => {
+  const links = (settings: Record<string, string>) => siteLinks(loadLauncherConfig(settings));
+
+  it('are empty (the site shows none) unless given, as the launcher runs neither', () => {
+    expect(links({})).toEqual({ RABBITMQ_MANAGEMENT_URL: '', ADMINER_URL: '' });
+    expect(links({ AMQP_URL: 'amqp://127.0.0.1:5672' }).RABBITMQ_MANAGEMENT_URL).toBe('');
+  });
+
+  it('keep a management URL only with the broker it belongs to, and any adminer given', () => {
+    const given = { RABBITMQ_MANAGEMENT_URL: 'http://127.0.0.1:15672', ADMINER_URL: 'http://127.0.0.1:8080' };
+    expect(links({ ...given, AMQP_URL: 'amqp://127.0.0.1:5672' })).toEqual(given);
+    // In-process events: there is no broker to manage.
+    expect(links(given)).toEqual({ RABBITMQ_MANAGEMENT_URL: '', ADMINER_URL: given.ADMINER_URL });
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { LOCK_FILE } from '../src/data-dir-lock';
 import { ApiSession, digitsOracle, eventually, labelWithOracle } from '../src/harness/api-session';
 import {
   freePorts,
@@ -69,6 +70,26 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     adminPassword = printedPassword(launcher);
   });
 
+  it('refuses a second start on the same data directory and leaves the first one running', async () => {
+    const failure = await startLauncher({ ...settings(), START_FRONTEND: 'false' }).catch(
+      (error: Error) => error.message,
+    );
+    expect(failure).toMatch(
+      new RegExp(
+        `Foreman is already running on ${dataDir} \\(PID ${launcher!.process.pid}\\): stop it first`,
+      ),
+    );
+    expect(failure).not.toMatch(/stopping the (PostgreSQL|site)/);
+
+    // Untouched: still running, its PostgreSQL and site still there (its own failure would show by now:
+    // the refused start has exited).
+    expect(launcher!.process.exitCode).toBeNull();
+    expect(launcher!.output()).not.toMatch(/stopped unexpectedly|Foreman is stopping/);
+    expect(postgresProcessesOn(dataDir)).toHaveLength(1);
+    expect((await fetch(`http://127.0.0.1:${ports.frontend}/`)).status).toBe(200);
+    expect((await fetch(`${apiUrl()}/health`)).status).toBe(200);
+  });
+
   it('counts sign-in attempts through the site per browser, not as one address for everyone', async () => {
     const signIn = (from: string, password: string) =>
       fetch(`http://127.0.0.1:${ports.frontend}/api/auth/sign-in`, {
@@ -96,6 +117,19 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     // No model yet: the queue serves items in import order (ids ascending).
     expect(labelled).toEqual([...labelled].sort((a, b) => a - b));
     expect((await api.progress(projectId)).fullyLabelled).toBe(30);
+  });
+
+  it('shows no links to a RabbitMQ or an adminer it does not run', async () => {
+    const api = await ApiSession.signIn(apiUrl(), launcher!.adminEmail, adminPassword);
+    for (const page of [`/projects/${projectId}`, `/projects/${projectId}/settings`]) {
+      const response = await fetch(`http://127.0.0.1:${ports.frontend}${page}`, {
+        headers: { cookie: api.cookie },
+      });
+      const html = await response.text();
+      expect({ page, status: response.status }).toEqual({ page, status: 200 });
+      expect(html).toContain('Digits (demo)');
+      expect(html.match(/RabbitMQ management|Adminer|:15672|:8080/g) ?? []).toEqual([]);
+    }
   });
 
   it('trains a model on those labels, and the queue order changes', async () => {
@@ -143,6 +177,7 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     expect(launcher!.output()).toMatch(/Foreman stopped\./);
     expect(postgresProcessesOn(dataDir)).toEqual([]);
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
 
     launcher = await startLauncher({ ...settings(), START_FRONTEND: 'false' });
     expect(launcher.output()).not.toMatch(/creating a new database cluster/);

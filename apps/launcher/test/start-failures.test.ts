@@ -1,12 +1,22 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, startLauncher } from '../src/harness/launcher-process';
+import { LOCK_FILE } from '../src/data-dir-lock';
+import { freePorts, startLauncher, type LauncherPorts } from '../src/harness/launcher-process';
 
 describe('the start command when it cannot start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'foreman-launcher-fail-'));
+  let ports: LauncherPorts;
   let squatter: Server;
+  const settings = () => ({
+    DATA_DIR: dataDir,
+    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
+    API_PORT: String(ports.api),
+    TRAINER_PORT: String(ports.trainer),
+    SCHEDULER_PORT: String(ports.scheduler),
+    START_FRONTEND: 'false',
+  });
 
   afterAll(async () => {
     await new Promise((done) => squatter?.close(done));
@@ -14,24 +24,27 @@ describe('the start command when it cannot start', () => {
   });
 
   it('names the setting of a port in use, and starts nothing', async () => {
-    const ports = await freePorts();
+    ports = await freePorts();
     squatter = createServer();
     await new Promise<void>((done) => squatter.listen(ports.api, done));
 
-    const failure = startLauncher({
-      DATA_DIR: dataDir,
-      EMBEDDED_POSTGRES_PORT: String(ports.postgres),
-      API_PORT: String(ports.api),
-      TRAINER_PORT: String(ports.trainer),
-      SCHEDULER_PORT: String(ports.scheduler),
-      START_FRONTEND: 'false',
-    });
+    const failure = startLauncher(settings());
     await expect(failure).rejects.toThrow(/exited with code 1 before it was ready/);
     await expect(failure).rejects.toThrow(
       new RegExp(`port ${ports.api} \\(API_PORT\\) is in use by another program.*API_PORT=${ports.api + 1}`),
     );
     // It stopped before PostgreSQL: no cluster was created.
     expect(readdirSync(dataDir)).not.toContain('postgres');
+  });
+
+  it('takes over the lock of a launcher whose PID now belongs to another process', async () => {
+    // This test's own process: alive, but it started at another time than the file says.
+    writeFileSync(join(dataDir, LOCK_FILE), `${process.pid}\nanother start time\n`);
+    // The port still in use makes it give up right after the lock, as above.
+    const failure = await startLauncher(settings()).catch((error: Error) => error.message);
+    expect(failure).not.toMatch(/already running/);
+    expect(failure).toMatch(/\(API_PORT\) is in use/);
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false); // released on exit
   });
 
   it('lists every bad setting at once', async () => {

@@ -31,6 +31,12 @@ export const launcherEnvSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12).optional(),
   /** Log level of the services (the launcher prints its own progress either way). */
   LOG_LEVEL: logLevelSchema.default('warn'),
+  /**
+   * The site's links to RabbitMQ's management UI (only with AMQP_URL) and to adminer. Unset: no link, as the
+   * launcher runs no adminer and cannot tell whether, or where, AMQP_URL's broker serves its UI.
+   */
+  RABBITMQ_MANAGEMENT_URL: z.url().optional(),
+  ADMINER_URL: z.url().optional(),
   /** Skip the Next.js site (API-only runs, tests). */
   START_FRONTEND: z
     .enum(['true', 'false'])

@@ -8,7 +8,8 @@ import { REPO_ROOT } from '../config/env';
 export class ApiSession {
   private constructor(
     private readonly baseUrl: string,
-    private readonly cookie: string,
+    /** The session cookie; the site takes it too (it hands it on to the API). */
+    readonly cookie: string,
   ) {}
 
   static async signIn(baseUrl: string, email: string, password: string): Promise<ApiSession> {

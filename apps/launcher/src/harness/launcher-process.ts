@@ -48,15 +48,17 @@ export interface RunningLauncher {
 }
 
 /**
- * Runs the start command (node apps/launcher/dist/main.js, what `pnpm start` runs after its build) with
- * only the given settings, and waits for its "ready" line.
+ * Runs the start command with only the given settings, and waits for its "ready" line. By default
+ * node apps/launcher/dist/main.js, what `pnpm start` runs after its build; or `pnpm start` itself, for
+ * what pnpm adds (its handling of signals).
  */
 export async function startLauncher(
   settings: Record<string, string>,
-  timeoutMs = 120_000,
+  { command = 'node', timeoutMs = 120_000 }: { command?: 'node' | 'pnpm start'; timeoutMs?: number } = {},
 ): Promise<RunningLauncher> {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [LAUNCHER_MAIN], {
+  const [file, args] = command === 'node' ? [process.execPath, [LAUNCHER_MAIN]] : ['pnpm', ['start']];
+  const child = spawn(file, args, {
     cwd: REPO_ROOT,
     // Only what a person's shell would have, so DATABASE_URL / AMQP_URL from the test's own environment
     // never leak in.
@@ -132,4 +134,17 @@ export function postgresProcessesOn(dataDir: string): string[] {
   return lines.filter(
     (line) => line.includes('postgres') && line.includes(`-D ${join(dataDir, 'postgres')}`),
   );
+}
+
+/** The process and every process below it (children, their children, ...). */
+export function processTree(pid: number): number[] {
+  const parents = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
 }

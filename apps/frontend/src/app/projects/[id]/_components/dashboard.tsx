@@ -236,15 +236,21 @@ export function Dashboard({
             </a>
           ))}
         </div>
-        <p className="small">
-          <a href={links.rabbitmq} target="_blank" rel="noreferrer">
-            RabbitMQ management
-          </a>{' '}
-          ·{' '}
-          <a href={links.adminer} target="_blank" rel="noreferrer">
-            Adminer (database)
-          </a>
-        </p>
+        {(links.rabbitmq || links.adminer) && (
+          <p className="small">
+            {links.rabbitmq && (
+              <a href={links.rabbitmq} target="_blank" rel="noreferrer">
+                RabbitMQ management
+              </a>
+            )}
+            {links.rabbitmq && links.adminer && ' · '}
+            {links.adminer && (
+              <a href={links.adminer} target="_blank" rel="noreferrer">
+                Adminer (database)
+              </a>
+            )}
+          </p>
+        )}
       </section>
     </div>
   );

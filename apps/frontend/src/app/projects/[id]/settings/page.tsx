@@ -61,23 +61,29 @@ export default async function ProjectSettingsPage({
           <h2 id="archive-heading">Archive</h2>
           <ArchiveProject project={project} />
         </section>
-        <section className="panel" aria-labelledby="ops-heading">
-          <h2 id="ops-heading">Operations</h2>
-          <ul>
-            <li>
-              <a href={links.rabbitmq} target="_blank" rel="noreferrer">
-                RabbitMQ management
-              </a>{' '}
-              — queues, consumers, dead letters
-            </li>
-            <li>
-              <a href={links.adminer} target="_blank" rel="noreferrer">
-                Adminer
-              </a>{' '}
-              — the PostgreSQL database
-            </li>
-          </ul>
-        </section>
+        {(links.rabbitmq || links.adminer) && (
+          <section className="panel" aria-labelledby="ops-heading">
+            <h2 id="ops-heading">Operations</h2>
+            <ul>
+              {links.rabbitmq && (
+                <li>
+                  <a href={links.rabbitmq} target="_blank" rel="noreferrer">
+                    RabbitMQ management
+                  </a>{' '}
+                  — queues, consumers, dead letters
+                </li>
+              )}
+              {links.adminer && (
+                <li>
+                  <a href={links.adminer} target="_blank" rel="noreferrer">
+                    Adminer
+                  </a>{' '}
+                  — the PostgreSQL database
+                </li>
+              )}
+            </ul>
+          </section>
+        )}
       </div>
     </section>
   );
