@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { AdminApi } from './support/api';
-import { signedInPage } from './support/pages';
+import { expectNoSidewaysScroll, signedInPage } from './support/pages';
 import { ADMIN } from './support/system';
 
 /**
@@ -173,8 +173,7 @@ test('pages fit a 390 px wide phone without sideways scrolling', async ({ browse
   const fits = async (page: Page, address: string) => {
     await page.goto(address);
     await expect(page.locator('main h1').first()).toBeVisible();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width, `${address} is ${width} px wide`).toBeLessThanOrEqual(390);
+    await expectNoSidewaysScroll(page, address);
   };
   const admins = await signedInPage(browser, ADMIN.email, ADMIN.password);
   await admins.page.setViewportSize({ width: 390, height: 844 });
