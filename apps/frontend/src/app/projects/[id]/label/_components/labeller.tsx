@@ -15,6 +15,7 @@ import { LabellingClosed } from './labelling-closed';
 import { QueueDone } from './queue-done';
 import { PendingLabelStore, type PendingLabel } from './pending-label';
 import { ProjectGone } from './project-gone';
+import { useLabellingKeys } from './use-labelling-keys';
 import { WhyThisItem } from './why-this-item';
 
 type Served = Extract<NextItemResponse, { status: 'item' }>;
@@ -287,43 +288,15 @@ export function Labeller({ project }: { project: Project }) {
     if (selected.length > 0) submit(project.classes.filter((name) => selected.includes(name)));
   }, [selected, submit, project.classes]);
 
-  useEffect(() => {
-    function onKeyDown(event: KeyboardEvent) {
-      if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-      const target = event.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
-      const key = event.key.toLowerCase();
-      if ((key === 'u' || key === 'backspace') && view.kind !== 'gone') {
-        event.preventDefault();
-        undo();
-        return;
-      }
-      if (view.kind !== 'item') {
-        if ((key === 'enter' || key === 'n') && (view.kind === 'expired' || view.kind === 'done')) {
-          event.preventDefault();
-          void loadNext();
-        } else if (key === 'r' && view.kind === 'done' && view.done.skipped > 0) {
-          event.preventDefault();
-          revisitSkipped();
-        }
-        return;
-      }
-      if (key === 's') {
-        event.preventDefault();
-        skip();
-      } else if (key === 'enter' && project.multiLabel) {
-        event.preventDefault();
-        submitSelection();
-      } else {
-        const className = classByKey.get(key);
-        if (className === undefined) return;
-        event.preventDefault();
-        choose(className);
-      }
-    }
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [view, undo, skip, loadNext, revisitSkipped, submitSelection, choose, classByKey, project.multiLabel]);
+  useLabellingKeys({
+    undo: view.kind !== 'gone' ? undo : null,
+    next: view.kind === 'expired' || view.kind === 'done' ? () => void loadNext() : null,
+    revisitSkipped: view.kind === 'done' && view.done.skipped > 0 ? revisitSkipped : null,
+    skip: served ? skip : null,
+    submitSelection: served && project.multiLabel ? submitSelection : null,
+    choose: served ? choose : null,
+    classByKey,
+  });
 
   return (
     <section className="labeller" aria-busy={busy}>
