@@ -31,6 +31,70 @@ async function openLabelPage(page: Page, projectId: string, firstItem: string): 
   await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', firstItem);
 }
 
+test('a label whose answer was lost is sent again by Retry only; class keys meanwhile give no second label', async ({
+  browser,
+}) => {
+  const gus = await admin.labeller('Gus');
+  const project = await admin.project({ ...TEXT, classes: ['yes', 'no'] }, texts('g', 2), [gus]);
+  const { context, page } = await signedInPage(browser, gus.email, gus.password);
+  await openLabelPage(page, project.id, 'g1');
+
+  let submits = 0;
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && /\/api\/items\/\d+\/labels$/.test(request.url())) submits += 1;
+  });
+  // The label reaches the API, its answer is lost, and the page's own retries find the network down.
+  let reachedApi = false;
+  await page.route('**/api/items/*/labels', async (route) => {
+    if (!reachedApi) await route.fetch();
+    reachedApi = true;
+    await route.abort('internetdisconnected');
+  });
+  await page.keyboard.press('1');
+  const failure = page.getByRole('alert').filter({ hasText: 'could not be reached' });
+  await expect(failure).toBeVisible();
+  await expect(failure).toContainText('Retry');
+  await expect(page.getByRole('button', { name: 'Retry' })).toBeFocused();
+  const submitsBeforeKey = submits;
+
+  // The network is back; the labeller presses another class instead of Retry.
+  await page.unroute('**/api/items/*/labels');
+  await page.keyboard.press('2');
+  await expect(failure).toBeVisible();
+  await expect(page.getByTestId('lease-expired')).toHaveCount(0);
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'g1');
+  expect(submits, 'a class key sent no request while Retry was showing').toBe(submitsBeforeKey);
+
+  // Retry sends the first label again (same clientRequestId): the API answers the label it stored.
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'g2');
+  await expect(page.getByTestId('my-count')).toHaveText('you: 1');
+  await expect(page.getByText('not saved')).toHaveCount(0);
+  await context.close();
+});
+
+test('a label already given in another tab is told as saved, and the page moves on', async ({ browser }) => {
+  const hal = await admin.labeller('Hal');
+  const project = await admin.project({ ...TEXT, classes: ['yes', 'no'] }, texts('h', 3), [hal]);
+  const { context, page: first } = await signedInPage(browser, hal.email, hal.password);
+  const second = await context.newPage();
+  // (one labeller holds one lease: both tabs are served the same item)
+  await openLabelPage(first, project.id, 'h1');
+  await openLabelPage(second, project.id, 'h1');
+
+  await first.keyboard.press('1');
+  await expect(first.getByTestId('item')).toHaveAttribute('data-external-id', 'h2');
+  await second.keyboard.press('2');
+  await expect(
+    second.getByRole('status').filter({ hasText: 'Your label for item h1 is already saved' }),
+  ).toBeVisible();
+  await expect(second.getByTestId('item')).toHaveAttribute('data-external-id', 'h2');
+  await expect(second.getByTestId('lease-expired')).toHaveCount(0);
+  await expect(second.getByText('not saved')).toHaveCount(0);
+  await expect(second.getByTestId('my-count')).toHaveText('you: 1');
+  await context.close();
+});
+
 test('multi-label: Enter or Space on a focused class button toggles it; Enter elsewhere submits', async ({
   browser,
 }) => {

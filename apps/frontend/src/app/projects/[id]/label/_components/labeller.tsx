@@ -9,12 +9,14 @@ import { retryTransient } from '@/lib/api/retry';
 import { newClientRequestId } from '@/lib/client-request-id';
 import { shortcutKeys } from '@/lib/shortcuts';
 import { signedOutPath } from '@/lib/return-path';
+import { FailureBox, type Failure } from './failure-box';
 import { ItemView } from './item-view';
 import { LeaseLost, type LostWork } from './lease-lost';
 import { LabellingClosed } from './labelling-closed';
 import { QueueDone } from './queue-done';
 import { PendingLabelStore, type PendingLabel } from './pending-label';
 import { ProjectGone } from './project-gone';
+import { alreadySavedNotice, isAlreadyLabelled } from './refusals';
 import { useLabellingKeys } from './use-labelling-keys';
 import { WhyThisItem } from './why-this-item';
 
@@ -31,11 +33,6 @@ type View =
   | { kind: 'gone' }
   /** The project was archived: labelling is closed. */
   | { kind: 'closed' };
-
-interface Failure {
-  message: string;
-  retry: () => void;
-}
 
 const RECHECK_MS = 3000;
 
@@ -167,9 +164,11 @@ export function Labeller({ project }: { project: Project }) {
         } catch (error) {
           if (isApiError(error, 401)) throw error;
           setNotice(
-            isApiError(error, 409)
-              ? 'Your last label could not be saved: the item went back to the queue while you were signed out.'
-              : `Your last label could not be saved: ${isApiError(error) ? error.message : 'unknown error'}`,
+            isAlreadyLabelled(error)
+              ? 'The label you gave before signing in again was not added: your label for that item is already saved.'
+              : isApiError(error, 409)
+                ? 'Your last label could not be saved: the item went back to the queue while you were signed out.'
+                : `Your last label could not be saved: ${isApiError(error) ? error.message : 'unknown error'}`,
           );
         }
         pending.clear();
@@ -195,6 +194,25 @@ export function Labeller({ project }: { project: Project }) {
   }, [othersStillWorking, project.id, show]);
 
   const served = view.kind === 'item' ? view.served : null;
+  // While a failed request waits for Retry, the item's keys and buttons wait too (see FailureBox).
+  const awaitingRetry = failure !== null;
+  const canLabel = served !== null && !busy && !awaitingRetry;
+
+  /**
+   * A refusal of a label or skip that the page answers itself instead of saying "not saved": the labeller's
+   * label on the item is saved already (the page moves on). False when the refusal is another.
+   */
+  const settleRefusal = useCallback(
+    async (error: unknown, item: Served['item'], action: 'label' | 'skip'): Promise<boolean> => {
+      if (isAlreadyLabelled(error)) {
+        show(await browserApi.next(project.id));
+        setNotice(alreadySavedNotice(item, action));
+        return true;
+      }
+      return false;
+    },
+    [show, project.id],
+  );
 
   // Measure from the key press to the frame that shows the next item.
   useEffect(() => {
@@ -208,7 +226,7 @@ export function Labeller({ project }: { project: Project }) {
 
   const submit = useCallback(
     (value: LabelValue) => {
-      if (!served || busyRef.current) return;
+      if (!served || busyRef.current || awaitingRetry) return;
       labelStartedAt.current = performance.now();
       setNotice(null);
       const label: PendingLabel = {
@@ -220,10 +238,14 @@ export function Labeller({ project }: { project: Project }) {
       // A retry sends the same clientRequestId, so the API answers it once, never labelling twice.
       void run(
         async () => {
-          // (the submit answers the next item too: one round trip between items; an archived project's
-          // answer has none, and POST next then says why labelling is closed)
-          const next = await submitPending(label, { next: true });
-          show(next ?? (await browserApi.next(project.id)));
+          try {
+            // (the submit answers the next item too: one round trip between items; an archived project's
+            // answer has none, and POST next then says why labelling is closed)
+            const next = await submitPending(label, { next: true });
+            show(next ?? (await browserApi.next(project.id)));
+          } catch (error) {
+            if (!(await settleRefusal(error, served.item, 'label'))) throw error;
+          }
         },
         {
           onUnauthorized: () => pending.save(label),
@@ -232,21 +254,26 @@ export function Labeller({ project }: { project: Project }) {
         },
       );
     },
-    [served, run, submitPending, show, project.id, pending],
+    [served, awaitingRetry, run, submitPending, show, settleRefusal, project.id, pending],
   );
 
   const skip = useCallback(() => {
-    if (!served) return;
+    if (!served || awaitingRetry) return;
     setNotice(null);
     void run(
       async () => {
-        const answer = await browserApi.skip(served.item.id);
-        setProgress(answer.progress);
+        try {
+          const answer = await browserApi.skip(served.item.id);
+          setProgress(answer.progress);
+        } catch (error) {
+          if (await settleRefusal(error, served.item, 'skip')) return;
+          throw error;
+        }
         show(await browserApi.next(project.id));
       },
       { lost: { item: served.item, action: 'skip' } },
     );
-  }, [served, run, show, project.id]);
+  }, [served, awaitingRetry, run, show, settleRefusal, project.id]);
 
   const revisitSkipped = useCallback(() => {
     setNotice(null);
@@ -292,9 +319,10 @@ export function Labeller({ project }: { project: Project }) {
     undo: view.kind !== 'gone' ? undo : null,
     next: view.kind === 'expired' || view.kind === 'done' ? () => void loadNext() : null,
     revisitSkipped: view.kind === 'done' && view.done.skipped > 0 ? revisitSkipped : null,
-    skip: served ? skip : null,
-    submitSelection: served && project.multiLabel ? submitSelection : null,
-    choose: served ? choose : null,
+    retry: failure?.retry ?? null,
+    skip: served && !awaitingRetry ? skip : null,
+    submitSelection: canLabel && project.multiLabel ? submitSelection : null,
+    choose: canLabel ? choose : null,
     classByKey,
   });
 
@@ -320,17 +348,7 @@ export function Labeller({ project }: { project: Project }) {
       <p className="notice" role="status" aria-live="polite">
         {notice}
       </p>
-      {failure && (
-        <div className="error-box" role="alert">
-          <p>
-            {/[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`} Your work is kept: retrying sends
-            the same request again.
-          </p>
-          <button type="button" className="button" onClick={failure.retry} autoFocus>
-            Retry
-          </button>
-        </div>
-      )}
+      {failure && <FailureBox failure={failure} />}
 
       {view.kind === 'loading' && <p className="muted">Loading the next item…</p>}
 
@@ -376,7 +394,7 @@ export function Labeller({ project }: { project: Project }) {
                     className="class-button"
                     aria-pressed={project.multiLabel ? pressed : undefined}
                     aria-keyshortcuts={key ?? undefined}
-                    disabled={busy}
+                    disabled={!canLabel}
                     onClick={() => choose(className)}
                   >
                     {key && <kbd>{key.toUpperCase()}</kbd>}
@@ -390,14 +408,20 @@ export function Labeller({ project }: { project: Project }) {
                 <button
                   type="button"
                   className="button"
-                  disabled={busy || selected.length === 0}
+                  disabled={!canLabel || selected.length === 0}
                   onClick={submitSelection}
                   aria-keyshortcuts="Enter"
                 >
                   <kbd>Enter</kbd> Submit {selected.length > 0 ? `(${selected.length})` : ''}
                 </button>
               )}
-              <button type="button" className="button secondary" disabled={busy} onClick={skip} aria-keyshortcuts="S">
+              <button
+                type="button"
+                className="button secondary"
+                disabled={busy || awaitingRetry}
+                onClick={skip}
+                aria-keyshortcuts="S"
+              >
                 <kbd>S</kbd> Skip
               </button>
               <button

@@ -6,6 +6,8 @@ export interface KeyActions {
   /** The next item, after a lost item or at the end of the queue (N, or Enter). */
   next: (() => void) | null;
   revisitSkipped: (() => void) | null;
+  /** A failed request waiting to be sent again (Enter); the item's keys wait meanwhile. */
+  retry: (() => void) | null;
   skip: (() => void) | null;
   /** A multi-label project's toggled classes (Enter). */
   submitSelection: (() => void) | null;
@@ -17,7 +19,7 @@ function actionFor(key: string, actions: KeyActions): (() => void) | null {
   const byKey: Record<string, (() => void) | null> = {
     u: actions.undo,
     backspace: actions.undo,
-    enter: actions.submitSelection ?? actions.next,
+    enter: actions.retry ?? actions.submitSelection ?? actions.next,
     n: actions.next,
     r: actions.revisitSkipped,
     s: actions.skip,
@@ -37,7 +39,7 @@ export function useLabellingKeys(actions: KeyActions): void {
     const target = event.target as HTMLElement | null;
     if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
     const key = event.key.toLowerCase();
-    // Enter and Space on a focused button or link are its own: a class button toggles, Next item loads it.
+    // Enter and Space on a focused button or link are its own: a class button toggles, Retry retries.
     if ((key === 'enter' || key === ' ') && target?.closest('button, a[href]')) return;
     const action = actionFor(key, actions);
     if (!action) return;
