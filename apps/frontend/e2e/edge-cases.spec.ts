@@ -139,11 +139,13 @@ test('a label given after the item went to someone else is explained in the item
   const second = await signedInPage(browser, eve.email, eve.password);
   await second.page.goto(`/projects/${project.id}/label`);
   await expect(second.page.getByTestId('item')).toHaveAttribute('data-external-id', 'd1'); // …and Eve has it
+  await admin.update(project.id, { leaseSeconds: 30 }); // while Dee's page is open
 
   await first.page.keyboard.press('1');
   const lost = first.page.getByTestId('lease-expired');
   await expect(lost).toContainText('Item d1');
   await expect(lost).toContainText('was not saved');
+  await expect(lost).toContainText('held for you for 30 seconds'); // the lease time as it is now
   await expect(lost).not.toContainText(/item \d/);
   await expect(lost).not.toContainText('Nothing else was lost');
   await expect(lost.getByRole('button', { name: /Next item/ })).toBeFocused();

@@ -95,6 +95,43 @@ test('a label already given in another tab is told as saved, and the page moves 
   await context.close();
 });
 
+test('classes or multi-label changed while the page is open: the page shows them and asks to choose again', async ({
+  browser,
+}) => {
+  const ida = await admin.labeller('Ida');
+  const project = await admin.project({ ...TEXT, classes: ['yes', 'no'] }, texts('i', 3), [ida]);
+  const { context, page } = await signedInPage(browser, ida.email, ida.password);
+  await openLabelPage(page, project.id, 'i1');
+  const classes = page.getByRole('group', { name: /^Classes/ });
+
+  await admin.update(project.id, { classes: ['yes', 'maybe'] });
+  await page.keyboard.press('2'); // "no", which is gone
+  await expect(
+    page.getByRole('status').filter({ hasText: 'The classes of this project changed' }),
+  ).toBeVisible();
+  await expect(classes.getByRole('button', { name: 'maybe' })).toBeVisible();
+  await expect(classes.getByRole('button', { name: 'no' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'i1');
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'i2');
+  await expect(page.getByTestId('my-count')).toHaveText('you: 1');
+
+  await admin.update(project.id, { multiLabel: true });
+  await page.keyboard.press('1');
+  await expect(
+    page.getByRole('status').filter({ hasText: 'now takes several classes per item' }),
+  ).toBeVisible();
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'i2');
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await page.keyboard.press('1');
+  await expect(classes.getByRole('button', { name: 'yes' })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'i3');
+  await expect(page.getByTestId('my-count')).toHaveText('you: 2');
+  await context.close();
+});
+
 test('multi-label: Enter or Space on a focused class button toggles it; Enter elsewhere submits', async ({
   browser,
 }) => {

@@ -1,7 +1,7 @@
-/** A request that failed; `retry` sends the very same request again. */
+/** A request that failed. `retry` sends the very same request again; null when that cannot help (a 4xx). */
 export interface Failure {
   message: string;
-  retry: () => void;
+  retry: (() => void) | null;
 }
 
 /**
@@ -13,12 +13,16 @@ export function FailureBox({ failure: { message, retry } }: { failure: Failure }
   return (
     <div className="error-box" role="alert">
       <p>
-        {sentence} Your work is kept: Retry (Enter) sends the same request again, and it is never counted
-        twice. Until then the class keys and Skip wait.
+        {sentence}{' '}
+        {retry
+          ? 'Your work is kept: Retry (Enter) sends the same request again, and it is never counted twice. Until then the class keys and Skip wait.'
+          : 'Nothing was saved; sending it again would be refused the same way.'}
       </p>
-      <button type="button" className="button" onClick={retry} autoFocus>
-        Retry
-      </button>
+      {retry && (
+        <button type="button" className="button" onClick={retry} autoFocus>
+          Retry
+        </button>
+      )}
     </div>
   );
 }

@@ -16,7 +16,8 @@ import { LabellingClosed } from './labelling-closed';
 import { QueueDone } from './queue-done';
 import { PendingLabelStore, type PendingLabel } from './pending-label';
 import { ProjectGone } from './project-gone';
-import { alreadySavedNotice, isAlreadyLabelled } from './refusals';
+import { alreadySavedNotice, isAlreadyLabelled, settingsChangeNotice } from './refusals';
+import { useCurrentProject } from './use-current-project';
 import { useLabellingKeys } from './use-labelling-keys';
 import { WhyThisItem } from './why-this-item';
 
@@ -49,7 +50,8 @@ export const LABEL_TO_NEXT_MEASURE = 'foreman:label-to-next-item';
  * while this one is held: a label is submitted and the next item requested straight after, and the
  * current item stays on screen (keys ignored) until the next one replaces it, so nothing flickers.
  */
-export function Labeller({ project }: { project: Project }) {
+export function Labeller({ project: loaded }: { project: Project }) {
+  const [project, refetchProject] = useCurrentProject(loaded);
   const router = useRouter();
   const returnTo = `/projects/${project.id}/label`;
   const pending = useMemo(() => new PendingLabelStore(project.id), [project.id]);
@@ -115,7 +117,8 @@ export function Labeller({ project }: { project: Project }) {
         } else if (isApiError(error, 409)) {
           // A 409 is about the item (its lease, its labels) unless the project was archived meanwhile, which
           // answers next and undo with 409 too: then say labelling is closed, not "no longer yours".
-          const archived = await browserApi.getProject(project.id).then(
+          // (the project fetched again also brings the lease time the page then states)
+          const archived = await refetchProject().then(
             (current) => current.archived,
             () => false,
           );
@@ -126,14 +129,16 @@ export function Labeller({ project }: { project: Project }) {
           else setView({ kind: 'gone' });
         } else {
           const message = isApiError(error) && !error.transient ? error.message : 'The server could not be reached.';
-          setFailure({ message, retry: () => void run(work, options) });
+          // A 4xx is the request's own fault: sent again it would be refused again (429 only asks to wait).
+          const retryable = !isApiError(error) || error.status >= 500 || error.status === 429 || error.transient;
+          setFailure({ message, retry: retryable ? () => void run(work, options) : null });
         }
       } finally {
         busyRef.current = false;
         setBusy(false);
       }
     },
-    [goSignIn, project.id],
+    [goSignIn, refetchProject],
   );
 
   const loadNext = useCallback(
@@ -195,12 +200,13 @@ export function Labeller({ project }: { project: Project }) {
 
   const served = view.kind === 'item' ? view.served : null;
   // While a failed request waits for Retry, the item's keys and buttons wait too (see FailureBox).
-  const awaitingRetry = failure !== null;
+  const awaitingRetry = failure?.retry != null;
   const canLabel = served !== null && !busy && !awaitingRetry;
 
   /**
-   * A refusal of a label or skip that the page answers itself instead of saying "not saved": the labeller's
-   * label on the item is saved already (the page moves on). False when the refusal is another.
+   * Refusals of a label or skip that the page answers itself instead of offering a Retry: the labeller's label
+   * on the item is saved already (the page moves on), or an admin changed the classes or multi-label while the
+   * page was open (it shows them, same item). False when the refusal is none of these.
    */
   const settleRefusal = useCallback(
     async (error: unknown, item: Served['item'], action: 'label' | 'skip'): Promise<boolean> => {
@@ -209,9 +215,13 @@ export function Labeller({ project }: { project: Project }) {
         setNotice(alreadySavedNotice(item, action));
         return true;
       }
-      return false;
+      const changed = isApiError(error, 400) && settingsChangeNotice(project, await refetchProject(), item);
+      if (!changed) return false;
+      setSelected([]);
+      setNotice(changed);
+      return true;
     },
-    [show, project.id],
+    [show, project, refetchProject],
   );
 
   // Measure from the key press to the frame that shows the next item.

@@ -1,4 +1,4 @@
-import type { NextItemResponse } from '@foreman/contracts';
+import type { NextItemResponse, Project } from '@foreman/contracts';
 import { isApiError } from '@/lib/api/errors';
 
 type ServedItem = Extract<NextItemResponse, { status: 'item' }>['item'];
@@ -25,4 +25,21 @@ export function alreadySavedNotice(item: ServedItem, action: 'label' | 'skip'): 
   return action === 'label'
     ? `Your label for item ${item.externalId} is already saved (${where}); nothing new was saved. ${undo}`
     : `Item ${item.externalId} was not skipped: your label for it is already saved (${where}). ${undo}`;
+}
+
+/**
+ * Why a label built on the page's copy of the project (`before`) no longer fits the project as it is now
+ * (`after`): an admin changed its classes or multi-label while the page was open. Null when neither changed.
+ */
+export function settingsChangeNotice(before: Project, after: Project, item: ServedItem): string | null {
+  const again = `Nothing was saved for item ${item.externalId}: choose again.`;
+  if (before.multiLabel !== after.multiLabel) {
+    return after.multiLabel
+      ? `This project now takes several classes per item: toggle them with their keys, then press Enter. ${again}`
+      : `This project now takes one class per item: press its key. ${again}`;
+  }
+  if (before.classes.join('\n') !== after.classes.join('\n')) {
+    return `The classes of this project changed while this page was open; they are now ${after.classes.join(', ')}. ${again}`;
+  }
+  return null;
 }
