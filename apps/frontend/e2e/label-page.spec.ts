@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AdminApi } from './support/api';
-import { signedInPage } from './support/pages';
+import { baseUrl, signedInPage } from './support/pages';
 
 /**
  * The labelling page where the main story (labelling.spec.ts) does not go, each test in a scene of its own
@@ -163,5 +163,36 @@ test('multi-label: Enter or Space on a focused class button toggles it; Enter el
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'j2');
   await expect(page.getByTestId('my-count')).toHaveText('you: 1');
+  await context.close();
+});
+
+test('an image that does not load is said so, cannot be labelled, and can be skipped', async ({
+  browser,
+}) => {
+  const kit = await admin.labeller('Kit');
+  const missing = `${baseUrl()}/no-such-image.png`; // the site answers 404
+  const project = await admin.project(
+    { inputKind: 'image', shape: null },
+    [{ id: 'k1', url: missing }],
+    [kit],
+  );
+  const { context, page } = await signedInPage(browser, kit.email, kit.password);
+  await openLabelPage(page, project.id, 'k1');
+
+  const item = page.getByTestId('item');
+  await expect(item).toContainText('This image could not be loaded');
+  await expect(item).toContainText(missing);
+  for (const button of await page
+    .getByRole('group', { name: /^Classes/ })
+    .getByRole('button')
+    .all()) {
+    await expect(button).toBeDisabled();
+  }
+  await page.keyboard.press('1');
+  await expect(item).toHaveAttribute('data-external-id', 'k1');
+  await expect(page.getByTestId('my-count')).toHaveText('you: 0');
+
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('queue-done')).toContainText('You skipped 1 item');
   await context.close();
 });

@@ -61,6 +61,7 @@ export function Labeller({ project: loaded }: { project: Project }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
+  const [imageFailedItemId, setImageFailedItemId] = useState<number | null>(null);
   const busyRef = useRef(false);
   const labelStartedAt = useRef<number | null>(null);
   const started = useRef(false);
@@ -201,7 +202,8 @@ export function Labeller({ project: loaded }: { project: Project }) {
   const served = view.kind === 'item' ? view.served : null;
   // While a failed request waits for Retry, the item's keys and buttons wait too (see FailureBox).
   const awaitingRetry = failure?.retry != null;
-  const canLabel = served !== null && !busy && !awaitingRetry;
+  const imageFailed = served !== null && imageFailedItemId === served.item.id;
+  const canLabel = served !== null && !busy && !awaitingRetry && !imageFailed;
 
   /**
    * Refusals of a label or skip that the page answers itself instead of offering a Retry: the labeller's label
@@ -384,7 +386,12 @@ export function Labeller({ project: loaded }: { project: Project }) {
           <figure className="item" data-testid="item"
             data-item-id={served.item.id}
             data-external-id={served.item.externalId} aria-busy={busy}>
-            <ItemView item={served.item} project={project} />
+            <ItemView
+              item={served.item}
+              project={project}
+              imageFailed={imageFailed}
+              onImageError={() => setImageFailedItemId(served.item.id)}
+            />
             <figcaption className="muted small">Item {served.item.externalId}</figcaption>
           </figure>
 
