@@ -9,6 +9,7 @@ import { retryTransient } from '@/lib/api/retry';
 import { newClientRequestId } from '@/lib/client-request-id';
 import { shortcutKeys } from '@/lib/shortcuts';
 import { signedOutPath } from '@/lib/return-path';
+import { ClassButtons } from './class-buttons';
 import { FailureBox, type Failure } from './failure-box';
 import { ItemView } from './item-view';
 import { LeaseLost, type LostWork } from './lease-lost';
@@ -396,30 +397,14 @@ export function Labeller({ project: loaded }: { project: Project }) {
           </figure>
 
           <div className="controls">
-            <div
-              className={project.multiLabel ? 'class-buttons multi' : 'class-buttons'}
-              role="group"
-              aria-label={project.multiLabel ? 'Classes (toggle, then Enter)' : 'Classes'}
-            >
-              {project.classes.map((className, index) => {
-                const key = keys[index];
-                const pressed = selected.includes(className);
-                return (
-                  <button
-                    key={className}
-                    type="button"
-                    className="class-button"
-                    aria-pressed={project.multiLabel ? pressed : undefined}
-                    aria-keyshortcuts={key ?? undefined}
-                    disabled={!canLabel}
-                    onClick={() => choose(className)}
-                  >
-                    {key && <kbd>{key.toUpperCase()}</kbd>}
-                    <span>{className}</span>
-                  </button>
-                );
-              })}
-            </div>
+            <ClassButtons
+              classes={project.classes}
+              keys={keys}
+              multiLabel={project.multiLabel}
+              selected={selected}
+              disabled={!canLabel}
+              onChoose={choose}
+            />
             <div className="actions">
               {project.multiLabel && (
                 <button
