@@ -251,10 +251,30 @@ test('counts read as words (1 item, 2 items), form errors name the field as labe
   await page.goto('/');
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Counted' }) });
   const tops = await Promise.all(
-    ['Label', 'Dashboard', 'Settings'].map(
+    ['Label Counted', 'Dashboard of Counted', 'Settings of Counted'].map(
       async (name) => (await card.getByRole('link', { name, exact: true }).boundingBox())?.y,
     ),
   );
   expect(new Set(tops).size, `link tops ${tops.join(', ')}`).toBe(1);
+  await context.close();
+});
+
+test('each project card’s links name their project, and a multi-label project’s card says so', async ({
+  browser,
+}) => {
+  const lou = await admin.labeller('Lou');
+  const single = await admin.project({}, [], [lou]);
+  const multi = await admin.project({ classes: ['red', 'green', 'blue'], multiLabel: true }, [], [lou]);
+  const { context, page } = await signedInPage(browser, lou.email, lou.password);
+  const card = (name: string) =>
+    page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  for (const project of [single, multi]) {
+    await expect(page.getByRole('link', { name: `Label ${project.name}`, exact: true })).toHaveAttribute(
+      'href',
+      `/projects/${project.id}/label`,
+    );
+  }
+  await expect(card(multi.name)).toContainText('3 classes, several per item (multi-label)');
+  await expect(card(single.name)).not.toContainText('multi-label');
   await context.close();
 });
