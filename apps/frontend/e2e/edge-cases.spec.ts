@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { AdminApi } from './support/api';
-import { signedInPage } from './support/pages';
+import { expectNoSidewaysScroll, signedInPage } from './support/pages';
 import { ADMIN } from './support/system';
 
 /**
@@ -139,11 +139,13 @@ test('a label given after the item went to someone else is explained in the item
   const second = await signedInPage(browser, eve.email, eve.password);
   await second.page.goto(`/projects/${project.id}/label`);
   await expect(second.page.getByTestId('item')).toHaveAttribute('data-external-id', 'd1'); // …and Eve has it
+  await admin.update(project.id, { leaseSeconds: 30 }); // while Dee's page is open
 
   await first.page.keyboard.press('1');
   const lost = first.page.getByTestId('lease-expired');
   await expect(lost).toContainText('Item d1');
   await expect(lost).toContainText('was not saved');
+  await expect(lost).toContainText('held for you for 30 seconds'); // the lease time as it is now
   await expect(lost).not.toContainText(/item \d/);
   await expect(lost).not.toContainText('Nothing else was lost');
   await expect(lost.getByRole('button', { name: /Next item/ })).toBeFocused();
@@ -173,8 +175,7 @@ test('pages fit a 390 px wide phone without sideways scrolling', async ({ browse
   const fits = async (page: Page, address: string) => {
     await page.goto(address);
     await expect(page.locator('main h1').first()).toBeVisible();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width, `${address} is ${width} px wide`).toBeLessThanOrEqual(390);
+    await expectNoSidewaysScroll(page, address);
   };
   const admins = await signedInPage(browser, ADMIN.email, ADMIN.password);
   await admins.page.setViewportSize({ width: 390, height: 844 });
@@ -250,10 +251,30 @@ test('counts read as words (1 item, 2 items), form errors name the field as labe
   await page.goto('/');
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Counted' }) });
   const tops = await Promise.all(
-    ['Label', 'Dashboard', 'Settings'].map(
+    ['Label Counted', 'Dashboard of Counted', 'Settings of Counted'].map(
       async (name) => (await card.getByRole('link', { name, exact: true }).boundingBox())?.y,
     ),
   );
   expect(new Set(tops).size, `link tops ${tops.join(', ')}`).toBe(1);
+  await context.close();
+});
+
+test('each project card’s links name their project, and a multi-label project’s card says so', async ({
+  browser,
+}) => {
+  const lou = await admin.labeller('Lou');
+  const single = await admin.project({}, [], [lou]);
+  const multi = await admin.project({ classes: ['red', 'green', 'blue'], multiLabel: true }, [], [lou]);
+  const { context, page } = await signedInPage(browser, lou.email, lou.password);
+  const card = (name: string) =>
+    page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  for (const project of [single, multi]) {
+    await expect(page.getByRole('link', { name: `Label ${project.name}`, exact: true })).toHaveAttribute(
+      'href',
+      `/projects/${project.id}/label`,
+    );
+  }
+  await expect(card(multi.name)).toContainText('3 classes, several per item (multi-label)');
+  await expect(card(single.name)).not.toContainText('multi-label');
   await context.close();
 });

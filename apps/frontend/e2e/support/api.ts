@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, request, type APIRequestContext } from '@playwright/test';
-import type { CreateProjectRequest, Project, User } from '@foreman/contracts';
+import type { CreateProjectRequest, Project, UpdateProjectRequest, User } from '@foreman/contracts';
 import { baseUrl } from './pages';
 import { ADMIN } from './system';
 
@@ -64,8 +64,13 @@ export class AdminApi {
     await ok(this.http.post(`/api/projects/${projectId}/next`));
   }
 
+  /** Changes the project's settings as the settings page would, e.g. while a labeller has it open. */
+  async update(projectId: string, changes: UpdateProjectRequest): Promise<void> {
+    await ok(this.http.patch(`/api/projects/${projectId}`, { data: changes }));
+  }
+
   async archive(projectId: string): Promise<void> {
-    await ok(this.http.patch(`/api/projects/${projectId}`, { data: { archived: true } }));
+    await this.update(projectId, { archived: true });
   }
 
   async dispose(): Promise<void> {

@@ -72,7 +72,8 @@ function ProjectCard({
       <h2>{project.name}</h2>
       {project.description && <p className="muted">{project.description}</p>}
       <p className="muted small">
-        {count(project.classes.length, 'class', 'classes')} · {project.inputKind}
+        {count(project.classes.length, 'class', 'classes')}
+        {project.multiLabel ? ', several per item (multi-label)' : ''} · {project.inputKind}
         {project.shape ? ` ${project.shape.join('×')}` : ''} · {count(project.labelsPerItem, 'label')} per item
       </p>
       {progress && (
@@ -83,18 +84,27 @@ function ProjectCard({
           </p>
         </>
       )}
+      {/* (each link's name says its project: a screen reader's list of links shows them without their cards) */}
       <div className="actions">
         {!project.archived && (
-          <Link className="button" href={`/projects/${project.id}/label`}>
+          <Link className="button" href={`/projects/${project.id}/label`} aria-label={`Label ${project.name}`}>
             Label
           </Link>
         )}
         {isAdmin && (
           <>
-            <Link className="button secondary" href={`/projects/${project.id}`}>
+            <Link
+              className="button secondary"
+              href={`/projects/${project.id}`}
+              aria-label={`Dashboard of ${project.name}`}
+            >
               Dashboard
             </Link>
-            <Link className="button secondary" href={`/projects/${project.id}/settings`}>
+            <Link
+              className="button secondary"
+              href={`/projects/${project.id}/settings`}
+              aria-label={`Settings of ${project.name}`}
+            >
               Settings
             </Link>
           </>

@@ -9,12 +9,17 @@ import { retryTransient } from '@/lib/api/retry';
 import { newClientRequestId } from '@/lib/client-request-id';
 import { shortcutKeys } from '@/lib/shortcuts';
 import { signedOutPath } from '@/lib/return-path';
+import { ClassButtons } from './class-buttons';
+import { FailureBox, type Failure } from './failure-box';
 import { ItemView } from './item-view';
 import { LeaseLost, type LostWork } from './lease-lost';
 import { LabellingClosed } from './labelling-closed';
 import { QueueDone } from './queue-done';
 import { PendingLabelStore, type PendingLabel } from './pending-label';
 import { ProjectGone } from './project-gone';
+import { alreadySavedNotice, isAlreadyLabelled, settingsChangeNotice } from './refusals';
+import { useCurrentProject } from './use-current-project';
+import { useLabellingKeys } from './use-labelling-keys';
 import { WhyThisItem } from './why-this-item';
 
 type Served = Extract<NextItemResponse, { status: 'item' }>;
@@ -31,11 +36,6 @@ type View =
   /** The project was archived: labelling is closed. */
   | { kind: 'closed' };
 
-interface Failure {
-  message: string;
-  retry: () => void;
-}
-
 const RECHECK_MS = 3000;
 
 /** The API's reason, naming the item by its caption (external id) as the page shows it, not its database id. */
@@ -51,7 +51,8 @@ export const LABEL_TO_NEXT_MEASURE = 'foreman:label-to-next-item';
  * while this one is held: a label is submitted and the next item requested straight after, and the
  * current item stays on screen (keys ignored) until the next one replaces it, so nothing flickers.
  */
-export function Labeller({ project }: { project: Project }) {
+export function Labeller({ project: loaded }: { project: Project }) {
+  const [project, refetchProject] = useCurrentProject(loaded);
   const router = useRouter();
   const returnTo = `/projects/${project.id}/label`;
   const pending = useMemo(() => new PendingLabelStore(project.id), [project.id]);
@@ -61,6 +62,7 @@ export function Labeller({ project }: { project: Project }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
+  const [imageFailedItemId, setImageFailedItemId] = useState<number | null>(null);
   const busyRef = useRef(false);
   const labelStartedAt = useRef<number | null>(null);
   const started = useRef(false);
@@ -117,7 +119,8 @@ export function Labeller({ project }: { project: Project }) {
         } else if (isApiError(error, 409)) {
           // A 409 is about the item (its lease, its labels) unless the project was archived meanwhile, which
           // answers next and undo with 409 too: then say labelling is closed, not "no longer yours".
-          const archived = await browserApi.getProject(project.id).then(
+          // (the project fetched again also brings the lease time the page then states)
+          const archived = await refetchProject().then(
             (current) => current.archived,
             () => false,
           );
@@ -128,14 +131,16 @@ export function Labeller({ project }: { project: Project }) {
           else setView({ kind: 'gone' });
         } else {
           const message = isApiError(error) && !error.transient ? error.message : 'The server could not be reached.';
-          setFailure({ message, retry: () => void run(work, options) });
+          // A 4xx is the request's own fault: sent again it would be refused again (429 only asks to wait).
+          const retryable = !isApiError(error) || error.status >= 500 || error.status === 429 || error.transient;
+          setFailure({ message, retry: retryable ? () => void run(work, options) : null });
         }
       } finally {
         busyRef.current = false;
         setBusy(false);
       }
     },
-    [goSignIn, project.id],
+    [goSignIn, refetchProject],
   );
 
   const loadNext = useCallback(
@@ -166,9 +171,11 @@ export function Labeller({ project }: { project: Project }) {
         } catch (error) {
           if (isApiError(error, 401)) throw error;
           setNotice(
-            isApiError(error, 409)
-              ? 'Your last label could not be saved: the item went back to the queue while you were signed out.'
-              : `Your last label could not be saved: ${isApiError(error) ? error.message : 'unknown error'}`,
+            isAlreadyLabelled(error)
+              ? 'The label you gave before signing in again was not added: your label for that item is already saved.'
+              : isApiError(error, 409)
+                ? 'Your last label could not be saved: the item went back to the queue while you were signed out.'
+                : `Your last label could not be saved: ${isApiError(error) ? error.message : 'unknown error'}`,
           );
         }
         pending.clear();
@@ -194,6 +201,31 @@ export function Labeller({ project }: { project: Project }) {
   }, [othersStillWorking, project.id, show]);
 
   const served = view.kind === 'item' ? view.served : null;
+  // While a failed request waits for Retry, the item's keys and buttons wait too (see FailureBox).
+  const awaitingRetry = failure?.retry != null;
+  const imageFailed = served !== null && imageFailedItemId === served.item.id;
+  const canLabel = served !== null && !busy && !awaitingRetry && !imageFailed;
+
+  /**
+   * Refusals of a label or skip that the page answers itself instead of offering a Retry: the labeller's label
+   * on the item is saved already (the page moves on), or an admin changed the classes or multi-label while the
+   * page was open (it shows them, same item). False when the refusal is none of these.
+   */
+  const settleRefusal = useCallback(
+    async (error: unknown, item: Served['item'], action: 'label' | 'skip'): Promise<boolean> => {
+      if (isAlreadyLabelled(error)) {
+        show(await browserApi.next(project.id));
+        setNotice(alreadySavedNotice(item, action));
+        return true;
+      }
+      const changed = isApiError(error, 400) && settingsChangeNotice(project, await refetchProject(), item);
+      if (!changed) return false;
+      setSelected([]);
+      setNotice(changed);
+      return true;
+    },
+    [show, project, refetchProject],
+  );
 
   // Measure from the key press to the frame that shows the next item.
   useEffect(() => {
@@ -207,7 +239,7 @@ export function Labeller({ project }: { project: Project }) {
 
   const submit = useCallback(
     (value: LabelValue) => {
-      if (!served || busyRef.current) return;
+      if (!served || busyRef.current || awaitingRetry) return;
       labelStartedAt.current = performance.now();
       setNotice(null);
       const label: PendingLabel = {
@@ -219,10 +251,14 @@ export function Labeller({ project }: { project: Project }) {
       // A retry sends the same clientRequestId, so the API answers it once, never labelling twice.
       void run(
         async () => {
-          // (the submit answers the next item too: one round trip between items; an archived project's
-          // answer has none, and POST next then says why labelling is closed)
-          const next = await submitPending(label, { next: true });
-          show(next ?? (await browserApi.next(project.id)));
+          try {
+            // (the submit answers the next item too: one round trip between items; an archived project's
+            // answer has none, and POST next then says why labelling is closed)
+            const next = await submitPending(label, { next: true });
+            show(next ?? (await browserApi.next(project.id)));
+          } catch (error) {
+            if (!(await settleRefusal(error, served.item, 'label'))) throw error;
+          }
         },
         {
           onUnauthorized: () => pending.save(label),
@@ -231,21 +267,26 @@ export function Labeller({ project }: { project: Project }) {
         },
       );
     },
-    [served, run, submitPending, show, project.id, pending],
+    [served, awaitingRetry, run, submitPending, show, settleRefusal, project.id, pending],
   );
 
   const skip = useCallback(() => {
-    if (!served) return;
+    if (!served || awaitingRetry) return;
     setNotice(null);
     void run(
       async () => {
-        const answer = await browserApi.skip(served.item.id);
-        setProgress(answer.progress);
+        try {
+          const answer = await browserApi.skip(served.item.id);
+          setProgress(answer.progress);
+        } catch (error) {
+          if (await settleRefusal(error, served.item, 'skip')) return;
+          throw error;
+        }
         show(await browserApi.next(project.id));
       },
       { lost: { item: served.item, action: 'skip' } },
     );
-  }, [served, run, show, project.id]);
+  }, [served, awaitingRetry, run, show, settleRefusal, project.id]);
 
   const revisitSkipped = useCallback(() => {
     setNotice(null);
@@ -290,43 +331,16 @@ export function Labeller({ project }: { project: Project }) {
     if (selected.length > 0) submit(project.classes.filter((name) => selected.includes(name)));
   }, [selected, submit, project.classes]);
 
-  useEffect(() => {
-    function onKeyDown(event: KeyboardEvent) {
-      if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-      const target = event.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
-      const key = event.key.toLowerCase();
-      if ((key === 'u' || key === 'backspace') && view.kind !== 'gone') {
-        event.preventDefault();
-        undo();
-        return;
-      }
-      if (view.kind !== 'item') {
-        if ((key === 'enter' || key === 'n') && (view.kind === 'expired' || view.kind === 'done')) {
-          event.preventDefault();
-          void loadNext();
-        } else if (key === 'r' && view.kind === 'done' && view.done.skipped > 0) {
-          event.preventDefault();
-          revisitSkipped();
-        }
-        return;
-      }
-      if (key === 's') {
-        event.preventDefault();
-        skip();
-      } else if (key === 'enter' && project.multiLabel) {
-        event.preventDefault();
-        submitSelection();
-      } else {
-        const className = classByKey.get(key);
-        if (className === undefined) return;
-        event.preventDefault();
-        choose(className);
-      }
-    }
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [view, undo, skip, loadNext, revisitSkipped, submitSelection, choose, classByKey, project.multiLabel]);
+  useLabellingKeys({
+    undo: view.kind !== 'gone' ? undo : null,
+    next: view.kind === 'expired' || view.kind === 'done' ? () => void loadNext() : null,
+    revisitSkipped: view.kind === 'done' && view.done.skipped > 0 ? revisitSkipped : null,
+    retry: failure?.retry ?? null,
+    skip: served && !awaitingRetry ? skip : null,
+    submitSelection: canLabel && project.multiLabel ? submitSelection : null,
+    choose: canLabel ? choose : null,
+    classByKey,
+  });
 
   return (
     <section className="labeller" aria-busy={busy}>
@@ -350,17 +364,7 @@ export function Labeller({ project }: { project: Project }) {
       <p className="notice" role="status" aria-live="polite">
         {notice}
       </p>
-      {failure && (
-        <div className="error-box" role="alert">
-          <p>
-            {/[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`} Your work is kept: retrying sends
-            the same request again.
-          </p>
-          <button type="button" className="button" onClick={failure.retry} autoFocus>
-            Retry
-          </button>
-        </div>
-      )}
+      {failure && <FailureBox failure={failure} />}
 
       {view.kind === 'loading' && <p className="muted">Loading the next item…</p>}
 
@@ -386,48 +390,43 @@ export function Labeller({ project }: { project: Project }) {
           <figure className="item" data-testid="item"
             data-item-id={served.item.id}
             data-external-id={served.item.externalId} aria-busy={busy}>
-            <ItemView item={served.item} project={project} />
+            <ItemView
+              item={served.item}
+              project={project}
+              imageFailed={imageFailed}
+              onImageError={() => setImageFailedItemId(served.item.id)}
+            />
             <figcaption className="muted small">Item {served.item.externalId}</figcaption>
           </figure>
 
           <div className="controls">
-            <div
-              className={project.multiLabel ? 'class-buttons multi' : 'class-buttons'}
-              role="group"
-              aria-label={project.multiLabel ? 'Classes (toggle, then Enter)' : 'Classes'}
-            >
-              {project.classes.map((className, index) => {
-                const key = keys[index];
-                const pressed = selected.includes(className);
-                return (
-                  <button
-                    key={className}
-                    type="button"
-                    className="class-button"
-                    aria-pressed={project.multiLabel ? pressed : undefined}
-                    aria-keyshortcuts={key ?? undefined}
-                    disabled={busy}
-                    onClick={() => choose(className)}
-                  >
-                    {key && <kbd>{key.toUpperCase()}</kbd>}
-                    <span>{className}</span>
-                  </button>
-                );
-              })}
-            </div>
+            <ClassButtons
+              classes={project.classes}
+              keys={keys}
+              multiLabel={project.multiLabel}
+              selected={selected}
+              disabled={!canLabel}
+              onChoose={choose}
+            />
             <div className="actions">
               {project.multiLabel && (
                 <button
                   type="button"
                   className="button"
-                  disabled={busy || selected.length === 0}
+                  disabled={!canLabel || selected.length === 0}
                   onClick={submitSelection}
                   aria-keyshortcuts="Enter"
                 >
                   <kbd>Enter</kbd> Submit {selected.length > 0 ? `(${selected.length})` : ''}
                 </button>
               )}
-              <button type="button" className="button secondary" disabled={busy} onClick={skip} aria-keyshortcuts="S">
+              <button
+                type="button"
+                className="button secondary"
+                disabled={busy || awaitingRetry}
+                onClick={skip}
+                aria-keyshortcuts="S"
+              >
                 <kbd>S</kbd> Skip
               </button>
               <button

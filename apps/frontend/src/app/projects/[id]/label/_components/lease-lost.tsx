@@ -1,4 +1,5 @@
 import type { NextItemResponse } from '@foreman/contracts';
+import { isLeaseExpiry } from './refusals';
 
 type ServedItem = Extract<NextItemResponse, { status: 'item' }>['item'];
 
@@ -19,6 +20,8 @@ export function LeaseLost({
   leaseSeconds: number;
   onNext: () => void;
 }) {
+  // (the lease time explains only a lease that ran out, not e.g. an item that got all its labels meanwhile)
+  const leaseRanOut = lost === null || isLeaseExpiry(lost.reason);
   return (
     <div className="state-box" data-testid="lease-expired">
       <h2>{lost ? `Item ${lost.item.externalId} is no longer yours` : 'This item is no longer yours'}</h2>
@@ -26,8 +29,9 @@ export function LeaseLost({
         {lost
           ? `Your ${lost.action === 'label' ? 'label' : 'skip'} for it was not saved: ${lost.reason}.`
           : 'It went back to the queue.'}{' '}
-        Items are held for you for {leaseSeconds} seconds; after that they go back to the queue. Carry on with
-        the next item.
+        {leaseRanOut &&
+          `Items are held for you for ${leaseSeconds} seconds; after that they go back to the queue. `}
+        Carry on with the next item.
       </p>
       <button type="button" className="button" onClick={onNext} autoFocus>
         Next item (N)
