@@ -186,7 +186,7 @@ describe('labels: submit, undo, retract', () => {
     const [a, b] = users as [TestUser, TestUser];
     const held = await nextItemId(a, project.id);
     const byB = await submit(b, held, { value: 'cat', clientRequestId: 'steal' }).expect(409);
-    expect(byB.body.message).toMatch(/never served to you/);
+    expect(byB.body).toMatchObject({ message: expect.stringMatching(/never served to you/), reason: 'never-served' });
     const free = project.itemIds[1]!;
     await submit(b, free, { value: 'cat', clientRequestId: 'free' }).expect(409);
     expect(await itemRow(free)).toEqual({ remaining: 1, labelCount: 0, leases: 0 });
@@ -210,11 +210,13 @@ describe('labels: submit, undo, retract', () => {
     expect(await nextItemId(b, project.id)).toBe(itemId);
     const held = await submit(a, itemId, { value: 'cat', clientRequestId: 'late-a' }).expect(409);
     expect(held.body.message).toBe(`your lease on item ${itemId} expired and another labeller holds it now`);
+    expect(held.body.reason).toBe('lease-expired');
     await submit(b, itemId, { value: 'dog', clientRequestId: 'b' }).expect(201);
     const full = await submit(a, itemId, { value: 'cat', clientRequestId: 'late-a' }).expect(409);
     expect(full.body.message).toBe(
       `your lease on item ${itemId} expired and the item already has all the labels it needs`,
     );
+    expect(full.body.reason).toBe('lease-expired');
     await submit(c, itemId, { value: 'cat', clientRequestId: 'c' }).expect(409);
     expect(await itemRow(itemId)).toEqual({ remaining: 0, labelCount: 1, leases: 0 });
   });
@@ -225,8 +227,20 @@ describe('labels: submit, undo, retract', () => {
     const itemId = await nextItemId(user, project.id);
     await submit(user, itemId, { value: 'cat', clientRequestId: 'one' }).expect(201);
     const twice = await submit(user, itemId, { value: 'dog', clientRequestId: 'two' }).expect(409);
-    expect(twice.body.message).toMatch(/already labelled item/);
+    expect(twice.body).toMatchObject({ message: expect.stringMatching(/already labelled item/), reason: 'already-labelled' });
     expect(await itemRow(itemId)).toEqual({ remaining: 2, labelCount: 1, leases: 0 });
+  });
+
+  it('answers 409 fully-labelled for an item that got all its labels while the caller held it', async () => {
+    const { project, users } = await projectWithLabellers({ items: 1 });
+    const user = users[0]!;
+    const itemId = await nextItemId(user, project.id);
+    await db.query(`UPDATE items SET remaining_labels = 0 WHERE id = $1`, [itemId]); // (labels per item lowered)
+    const response = await submit(user, itemId, { value: 'cat', clientRequestId: 'held' }).expect(409);
+    expect(response.body).toMatchObject({
+      message: `item ${itemId} already has all the labels it needs`,
+      reason: 'fully-labelled',
+    });
   });
 
   it('undo retracts the caller’s latest label and leases that item back to them', async () => {
@@ -351,7 +365,8 @@ describe('labels: submit, undo, retract', () => {
     const own = await http().delete(`/labels/${labelId}`).set('Cookie', a.cookie).expect(200);
     expect(own.body.label.retractedAt).not.toBeNull();
     expect(own.body.next).toMatchObject({ status: 'item', item: { id: itemId } });
-    await http().delete(`/labels/${labelId}`).set('Cookie', a.cookie).expect(409);
+    const again = await http().delete(`/labels/${labelId}`).set('Cookie', a.cookie).expect(409);
+    expect(again.body.reason).toBe('already-retracted');
     expect(await itemRow(itemId)).toEqual({ remaining: 1, labelCount: 0, leases: 1 });
   });
 });

@@ -178,7 +178,7 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     expect(await nextItemId(user, project.id)).toBe(project.itemIds[1]);
     await db.query(`UPDATE projects SET archived = true WHERE id = $1`, [project.id]);
     const closed = await http().post(`/projects/${project.id}/next`).set('Cookie', user.cookie).expect(409);
-    expect(closed.body.message).toMatch(/archived/);
+    expect(closed.body).toMatchObject({ message: expect.stringMatching(/archived/), reason: 'archived' });
   });
 
   it('answers done with the progress counts when everything is labelled', async () => {
@@ -259,7 +259,7 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
       .post(`/items/${project.itemIds[0]}/skip`)
       .set('Cookie', user.cookie)
       .expect(409);
-    expect(response.body.message).toMatch(/never served to you/);
+    expect(response.body).toMatchObject({ message: expect.stringMatching(/never served to you/), reason: 'never-served' });
   });
 
   it('answers 404 for projects and items the caller may not see, 400 for malformed item ids', async () => {

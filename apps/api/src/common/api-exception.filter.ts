@@ -29,12 +29,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       const error = STATUS_CODES[statusCode] ?? 'Error';
       if (typeof raw === 'string') return { statusCode, error, message: raw };
-      const { message, details } = raw as { message?: unknown; details?: unknown };
+      const { message, details, reason } = raw as Pick<ApiError, 'details' | 'reason'> & {
+        message?: unknown;
+      };
       return {
         statusCode,
         error,
         message: Array.isArray(message) ? message.join('; ') : String(message ?? error),
         ...(details === undefined ? {} : { details }),
+        ...(reason === undefined ? {} : { reason }),
       };
     }
     // Body-parser errors (malformed JSON, oversized bodies) carry their own 4xx status.

@@ -11,6 +11,7 @@ import {
 } from '@foreman/contracts';
 import { uniqueViolation, type ProjectEntity } from '@foreman/database';
 import { currentCorrelationId } from '@foreman/observability';
+import { queueConflict } from '../../common/queue-conflict';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
@@ -88,7 +89,10 @@ export class LabelsService {
         if (first) return this.replay(project, first, itemId, request);
       }
       if (constraint === SAME_ITEM_TWICE) {
-        throw new ConflictException(`you have already labelled item ${itemId}; undo it to change it`);
+        throw queueConflict(
+          'already-labelled',
+          `you have already labelled item ${itemId}; undo it to change it`,
+        );
       }
       throw error;
     }
@@ -164,11 +168,11 @@ export class LabelsService {
     requestId: string | null = null,
   ): Promise<RetractLabelResponse> {
     if (project.archived)
-      throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+      throw queueConflict('archived', `project ${project.id} is archived; labelling is closed`);
     const { retracted, leased } = await this.db.transaction(async (tx) => {
       await this.queue.lockItemState(tx, label.itemId, user.id);
       const retracted = await this.labels.retractAndUncount(tx, label.id, requestId);
-      if (!retracted) throw new ConflictException(`label ${label.id} is already retracted`);
+      if (!retracted) throw queueConflict('already-retracted', `label ${label.id} is already retracted`);
       await this.outbox.enqueue(
         tx,
         buildEvent(
@@ -199,7 +203,7 @@ export class LabelsService {
       throw new ConflictException('this clientRequestId was already used to undo a label in another project');
     }
     if (project.archived)
-      throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+      throw queueConflict('archived', `project ${project.id} is archived; labelling is closed`);
     return { label: toLabel(undone), next: await this.queueService.nextIn(project, user.id) };
   }
 
@@ -225,25 +229,31 @@ export class LabelsService {
  */
 function refusal(state: ItemQueueState, itemId: number, labellerId: string, projectId: string): Error {
   if (state.labellerLabelId !== null) {
-    return new ConflictException(
+    return queueConflict(
+      'already-labelled',
       `you have already labelled item ${itemId} (label ${state.labellerLabelId}); undo it to change it`,
     );
   }
   const holdsLease = state.leaseHolder === labellerId;
   if (!holdsLease && !state.servedToLabeller) {
-    return new ConflictException(
+    return queueConflict(
+      'never-served',
       `item ${itemId} was never served to you; ask for items with POST /projects/${projectId}/next`,
     );
   }
   if (!holdsLease && state.leaseLive) {
-    return new ConflictException(`your lease on item ${itemId} expired and another labeller holds it now`);
+    return queueConflict(
+      'lease-expired',
+      `your lease on item ${itemId} expired and another labeller holds it now`,
+    );
   }
   if (state.remainingLabels === 0) {
-    return new ConflictException(
-      holdsLease && state.leaseLive
-        ? `item ${itemId} already has all the labels it needs`
-        : `your lease on item ${itemId} expired and the item already has all the labels it needs`,
-    );
+    return holdsLease && state.leaseLive
+      ? queueConflict('fully-labelled', `item ${itemId} already has all the labels it needs`)
+      : queueConflict(
+          'lease-expired',
+          `your lease on item ${itemId} expired and the item already has all the labels it needs`,
+        );
   }
   return new Error(`item ${itemId}: the submit statement refused a state it should accept`);
 }

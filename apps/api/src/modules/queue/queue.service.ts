@@ -1,8 +1,9 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ClearSkipsResponse, NextItemResponse, SkipItemResponse } from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
+import { queueConflict } from '../../common/queue-conflict';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { LeaseRepository, type LeasedItem } from './lease.repository';
 import { ProgressCountsService } from './progress-counts.service';
@@ -31,7 +32,7 @@ export class QueueService {
   /** The labeller's next item in a project they may see (their live lease again, if they hold one). */
   async nextIn(project: ProjectEntity, labellerId: string): Promise<NextItemResponse> {
     if (project.archived)
-      throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+      throw queueConflict('archived', `project ${project.id} is archived; labelling is closed`);
     const leased = await this.leases.claimNext(project.id, labellerId, project.leaseSeconds);
     return this.answer(project.id, labellerId, leased);
   }
@@ -68,7 +69,7 @@ export class QueueService {
   ): Promise<ClearSkipsResponse> {
     if (!project) throw new NotFoundException(`project ${projectId} not found`);
     if (project.archived)
-      throw new ConflictException(`project ${project.id} is archived; labelling is closed`);
+      throw queueConflict('archived', `project ${project.id} is archived; labelling is closed`);
     const cleared = await this.queue.clearSkips(project.id, user.id);
     return { cleared, next: await this.nextIn(project, user.id) };
   }
@@ -87,10 +88,14 @@ export class QueueService {
     await this.db.transaction(async (tx) => {
       const state = await this.queue.lockItemState(tx, itemId, user.id);
       if (state.labellerLabelId !== null) {
-        throw new ConflictException(`you have already labelled item ${itemId}; undo that label instead`);
+        throw queueConflict(
+          'already-labelled',
+          `you have already labelled item ${itemId}; undo that label instead`,
+        );
       }
       if (!state.servedToLabeller) {
-        throw new ConflictException(
+        throw queueConflict(
+          'never-served',
           `item ${itemId} was never served to you; ask for items with POST /projects/${project.id}/next`,
         );
       }

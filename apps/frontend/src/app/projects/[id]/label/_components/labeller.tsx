@@ -101,7 +101,7 @@ export function Labeller({ project: loaded }: { project: Project }) {
       options: {
         onUnauthorized?: () => void;
         onNotFound?: () => void;
-        lost?: Omit<LostWork, 'reason'>;
+        lost?: Omit<LostWork, 'reason' | 'leaseRanOut'>;
         repeatable?: boolean;
       } = {},
     ) => {
@@ -124,7 +124,11 @@ export function Labeller({ project: loaded }: { project: Project }) {
             (current) => current.archived,
             () => false,
           );
-          const lost = options.lost && { ...options.lost, reason: inTermsOf(error.message, options.lost.item) };
+          const lost = options.lost && {
+            ...options.lost,
+            reason: inTermsOf(error.message, options.lost.item),
+            leaseRanOut: error.body?.reason === 'lease-expired',
+          };
           setView(archived ? { kind: 'closed' } : { kind: 'expired', lost: lost ?? null });
         } else if (isApiError(error, 404)) {
           if (options.onNotFound) options.onNotFound();

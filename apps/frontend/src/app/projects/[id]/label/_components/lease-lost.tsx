@@ -1,5 +1,4 @@
 import type { NextItemResponse } from '@foreman/contracts';
-import { isLeaseExpiry } from './refusals';
 
 type ServedItem = Extract<NextItemResponse, { status: 'item' }>['item'];
 
@@ -8,6 +7,8 @@ export interface LostWork {
   item: ServedItem;
   action: 'label' | 'skip';
   reason: string;
+  /** The labeller's lease ran out (then the lease time explains it), rather than e.g. the item got all its labels. */
+  leaseRanOut: boolean;
 }
 
 /** The item went back to the queue (or to someone else) before the label or skip reached the API. */
@@ -20,8 +21,7 @@ export function LeaseLost({
   leaseSeconds: number;
   onNext: () => void;
 }) {
-  // (the lease time explains only a lease that ran out, not e.g. an item that got all its labels meanwhile)
-  const leaseRanOut = lost === null || isLeaseExpiry(lost.reason);
+  const leaseRanOut = lost === null || lost.leaseRanOut;
   return (
     <div className="state-box" data-testid="lease-expired">
       <h2>{lost ? `Item ${lost.item.externalId} is no longer yours` : 'This item is no longer yours'}</h2>

@@ -3,19 +3,11 @@ import { isApiError } from '@/lib/api/errors';
 
 type ServedItem = Extract<NextItemResponse, { status: 'item' }>['item'];
 
-/*
- * What the API's refusals of a label or skip mean to the labeller. A 409 carries its reason only as text, so
- * it is read here, in one place, in the API's words (labels.service.ts `refusal`, queue.service.ts `skip`).
- */
+/* What the API's refusals of a label or skip (a 409's `reason`) mean to the labeller. */
 
 /** 409: the labeller's label on the item is saved already (from another tab, or a try whose answer was lost). */
 export function isAlreadyLabelled(error: unknown): boolean {
-  return isApiError(error, 409) && error.message.startsWith('you have already labelled item');
-}
-
-/** Whether a refusal's reason is the labeller's lease running out (then the lease time explains it). */
-export function isLeaseExpiry(reason: string): boolean {
-  return /\blease on item .* expired\b/.test(reason);
+  return isApiError(error, 409) && error.body?.reason === 'already-labelled';
 }
 
 /** Says that the label on the item is saved, where the API refused a new label or a skip because of it. */
