@@ -64,6 +64,14 @@ test('a label whose answer was lost is sent again by Retry only; class keys mean
   await expect(page.getByTestId('lease-expired')).toHaveCount(0);
   await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'g1');
   expect(submits, 'a class key sent no request while Retry was showing').toBe(submitsBeforeKey);
+  // Nor does undo, which would take back that label (or, had it been lost, the one before).
+  let undos = 0;
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith('/undo')) undos += 1;
+  });
+  await page.keyboard.press('u');
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled();
+  expect(undos, 'U sent no undo while Retry was showing').toBe(0);
 
   // Retry sends the first label again (same clientRequestId): the API answers the label it stored.
   await page.getByRole('button', { name: 'Retry' }).click();

@@ -336,7 +336,8 @@ export function Labeller({ project: loaded }: { project: Project }) {
   }, [selected, submit, project.classes]);
 
   useLabellingKeys({
-    undo: view.kind !== 'gone' ? undo : null,
+    // (not while a label waits for Retry: undo would take back that label or, if it was lost, the one before)
+    undo: view.kind !== 'gone' && !awaitingRetry ? undo : null,
     next: view.kind === 'expired' || view.kind === 'done' ? () => void loadNext() : null,
     revisitSkipped: view.kind === 'done' && view.done.skipped > 0 ? revisitSkipped : null,
     retry: failure?.retry ?? null,
@@ -436,7 +437,7 @@ export function Labeller({ project: loaded }: { project: Project }) {
               <button
                 type="button"
                 className="button secondary"
-                disabled={busy}
+                disabled={busy || awaitingRetry}
                 onClick={undo}
                 aria-keyshortcuts="U Backspace"
               >
