@@ -15,7 +15,7 @@ export function FailureBox({ failure: { message, retry } }: { failure: Failure }
       <p>
         {sentence}{' '}
         {retry
-          ? 'Your work is kept: Retry (Enter) sends the same request again, and it is never counted twice. Until then the class keys and Skip wait.'
+          ? 'Your work is kept: Retry (Enter) sends the same request again, and it is never counted twice. Until then the class keys, Skip and Undo wait.'
           : 'Nothing was saved; sending it again would be refused the same way.'}
       </p>
       {retry && (
