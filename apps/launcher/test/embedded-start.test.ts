@@ -6,6 +6,7 @@ import { LOCK_FILE } from '../src/data-dir-lock';
 import { ApiSession, digitsOracle, eventually, labelWithOracle } from '../src/harness/api-session';
 import {
   freePorts,
+  launcherSettings,
   postgresProcessesOn,
   printedPassword,
   startLauncher,
@@ -24,15 +25,7 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
   let ports: LauncherPorts;
   let launcher: RunningLauncher | null = null;
 
-  const settings = () => ({
-    DATA_DIR: dataDir,
-    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
-    API_PORT: String(ports.api),
-    TRAINER_PORT: String(ports.trainer),
-    SCHEDULER_PORT: String(ports.scheduler),
-    FRONTEND_PORT: String(ports.frontend),
-    START_FRONTEND: 'true',
-  });
+  const settings = () => launcherSettings(dataDir, ports, { site: true });
   const apiUrl = () => `http://127.0.0.1:${ports.api}`;
 
   beforeAll(async () => {

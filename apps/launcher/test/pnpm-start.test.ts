@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, processTree, startLauncher } from '../src/harness/launcher-process';
+import { freePorts, launcherSettings, processTree, startLauncher } from '../src/harness/launcher-process';
 import { processCommand, waitForProcessExit } from '../src/processes';
 
 /**
@@ -27,17 +27,9 @@ describe('pnpm start', () => {
 
   const start = async () => {
     const ports = await freePorts();
-    const launcher = await startLauncher(
-      {
-        DATA_DIR: dataDir,
-        EMBEDDED_POSTGRES_PORT: String(ports.postgres),
-        API_PORT: String(ports.api),
-        TRAINER_PORT: String(ports.trainer),
-        SCHEDULER_PORT: String(ports.scheduler),
-        START_FRONTEND: 'false',
-      },
-      { command: 'pnpm start' },
-    );
+    const launcher = await startLauncher(launcherSettings(dataDir, ports, { site: false }), {
+      command: 'pnpm start',
+    });
     const processes = processTree(launcher.process.pid!);
     started.push(...processes);
     const running = () => processes.map(processCommand).filter((command) => command !== null);

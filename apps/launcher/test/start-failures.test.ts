@@ -3,20 +3,18 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCK_FILE } from '../src/data-dir-lock';
-import { freePorts, startLauncher, type LauncherPorts } from '../src/harness/launcher-process';
+import {
+  freePorts,
+  launcherSettings,
+  startLauncher,
+  type LauncherPorts,
+} from '../src/harness/launcher-process';
 
 describe('the start command when it cannot start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'foreman-launcher-fail-'));
   let ports: LauncherPorts;
   let squatter: Server;
-  const settings = () => ({
-    DATA_DIR: dataDir,
-    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
-    API_PORT: String(ports.api),
-    TRAINER_PORT: String(ports.trainer),
-    SCHEDULER_PORT: String(ports.scheduler),
-    START_FRONTEND: 'false',
-  });
+  const settings = () => launcherSettings(dataDir, ports, { site: false });
 
   afterAll(async () => {
     await new Promise((done) => squatter?.close(done));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { latencySummary, loadAverage, roundToTenth as round, writeBenchmarkResults } from '@foreman/bench-kit';
 import { REPO_ROOT } from '../config/env';
 import { ApiSession, digitsOracle, eventually } from '../harness/api-session';
-import { freePorts, printedPassword, startLauncher } from '../harness/launcher-process';
+import { freePorts, launcherSettings, printedPassword, startLauncher } from '../harness/launcher-process';
 
 const LABELS = 80;
 
@@ -22,15 +22,7 @@ interface Request {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'foreman-launcher-bench-'));
   const ports = await freePorts();
-  const settings = {
-    DATA_DIR: dataDir,
-    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
-    API_PORT: String(ports.api),
-    TRAINER_PORT: String(ports.trainer),
-    SCHEDULER_PORT: String(ports.scheduler),
-    FRONTEND_PORT: String(ports.frontend),
-    START_FRONTEND: 'true',
-  };
+  const settings = launcherSettings(dataDir, ports, { site: true });
   const loadBefore = loadAverage(2);
 
   // An interrupted bench stops the system it started.

@@ -33,6 +33,19 @@ export async function freePorts(): Promise<LauncherPorts> {
   return { postgres, api, trainer, scheduler, frontend };
 }
 
+/** The launcher's settings for a system on `dataDir` with these ports; the site starts when `site` is true. */
+export function launcherSettings(dataDir: string, ports: LauncherPorts, { site }: { site: boolean }) {
+  return {
+    DATA_DIR: dataDir,
+    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
+    API_PORT: String(ports.api),
+    TRAINER_PORT: String(ports.trainer),
+    SCHEDULER_PORT: String(ports.scheduler),
+    FRONTEND_PORT: String(ports.frontend),
+    START_FRONTEND: String(site),
+  };
+}
+
 export interface RunningLauncher {
   process: ChildProcess;
   /** Seconds from spawning the command to the "ready" line (the site, when started, answers by then). */
