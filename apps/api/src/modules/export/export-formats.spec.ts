@@ -75,3 +75,27 @@ describe('exportDisposition', () => {
     );
   });
 });
+
+describe('CSV cells a spreadsheet would run as formulas', () => {
+  const csvRow = async (externalId: string, text: string, majority: string) => {
+    const row = { ...sourceRow(1), externalId, payload: { text } };
+    row.labels = [{ ...row.labels[0]!, value: [majority] }];
+    const formatter = exportFormatter('csv');
+    const pieces: string[] = [];
+    formatter.on('data', (piece: Buffer | string) => pieces.push(String(piece)));
+    const ended = new Promise((resolve) => formatter.on('end', resolve));
+    formatter.end(row);
+    await ended;
+    return pieces.join('').split('\r\n')[1]!;
+  };
+
+  it('start with a quote mark: =, +, -, @, tab and CR, from ids, texts and class names alike', async () => {
+    const line = await csvRow('=1+1', '=HYPERLINK("http://evil","x")', '@cmd');
+    expect(line).toMatch(/^1,'=1\+1,"'=HYPERLINK\(""http:\/\/evil"",""x""\)",'@cmd,/);
+    expect(await csvRow('+a', '-2+3', '\tx')).toMatch(/^1,'\+a,'-2\+3,'\tx,,1,/);
+  });
+
+  it('leave plain numbers and other text as they are', async () => {
+    expect(await csvRow('-5', '+3.5e2', 'cat')).toMatch(/^1,-5,\+3\.5e2,cat,/);
+  });
+});

@@ -65,10 +65,17 @@ export function toExportRow(row: ExportSourceRow): ExportRow {
   };
 }
 
+/** Text a spreadsheet would run as a formula (OWASP "CSV injection"), unless it is a plain number. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value); // never needs quotes
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  // Imported ids and texts, and class names, are whatever someone typed: a leading ' keeps a spreadsheet
+  // opening the file from running "=HYPERLINK(…)" as a formula.
+  const text = FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function csvLine(row: ExportRow): string {
