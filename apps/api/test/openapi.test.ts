@@ -40,6 +40,13 @@ describe('OpenAPI at /docs', () => {
     expect(createProject.properties.labelsPerItem).toMatchObject({ type: 'integer', default: 1 });
     expect(createProject.required).toEqual(['name', 'classes']);
 
+    const submit = document.paths['/items/{itemId}/labels'].post;
+    expect(submit.requestBody.content[json].schema.required).toEqual(['value', 'clientRequestId']);
+    expect(Object.keys(submit.responses).sort()).toEqual(['200', '201', '400', '401', '404', '409']);
+    expect(submit.responses['409'].content[json].schema.properties.reason.enum).toContain('already-labelled');
+    const undo = document.paths['/projects/{projectId}/undo'].post;
+    expect(Object.keys(undo.requestBody.content[json].schema.properties)).toEqual(['clientRequestId']);
+
     expect(document.paths['/projects/{id}/members/{userId}'].put).toBeDefined();
     const clearSkips = document.paths['/projects/{projectId}/skips/clear'].post;
     expect(clearSkips.responses['200'].content[json].schema.required).toEqual(['cleared', 'next']);
