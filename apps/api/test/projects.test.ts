@@ -124,6 +124,25 @@ describe('projects', () => {
     expect(await storedRow(project.id)).toEqual(before);
   });
 
+  it('tells the trainer, with the change, when a setting the model depends on changes', async () => {
+    const project = await createProject({ name: 'Topics', classes: ['a', 'b'], inputKind: 'text' });
+    const events = async () =>
+      (await db.query(
+        `SELECT envelope FROM outbox WHERE envelope->>'projectId' = $1 AND event_type = 'project.model-settings-changed.v1'`,
+        [project.id],
+      )) as { envelope: { payload: { changed: string[] } } }[];
+    const patch = (body: object) =>
+      http().patch(`/projects/${project.id}`).set('Cookie', admin.cookie).send(body).expect(200);
+
+    // Unchanged values and settings the model does not read (name, lease time) write no event.
+    await patch({ name: 'Topics 2', leaseSeconds: 60, strategy: 'entropy', classes: ['a', 'b'] });
+    expect(await events()).toEqual([]);
+    await patch({ strategy: 'margin', classes: ['a', 'b', 'c'], shuffleProportion: 0.2, name: 'Topics 3' });
+    expect((await events()).map((row) => row.envelope.payload.changed)).toEqual([
+      ['classes', 'strategy', 'shuffleProportion'],
+    ]);
+  });
+
   it('applies a new labels-per-item quota to the items, and refuses changes that contradict the data', async () => {
     const project = await createProject();
     const labeller = await createUserWithSession(api, { projectIds: [project.id] });

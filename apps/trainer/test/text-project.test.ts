@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { EVENT_TYPES, type RankingComputedEvent } from '@foreman/contracts';
+import { EVENT_TYPES, buildEvent, type RankingComputedEvent } from '@foreman/contracts';
 import { createTestDatabase, type TestDatabase } from '@foreman/database/testing';
 import { createTestVhost, type TestVhost } from '@foreman/messaging/testing';
 import { createRandom } from '../src/random';
@@ -80,5 +80,24 @@ describe('a text project gets models and rankings too', () => {
     const truthOf = new Map(seeded.unlabelledItemIds.map((id, index) => [id, items[40 + index]!.truth]));
     const right = ranked.filter((item) => item.predictedClass === truthOf.get(item.itemId)).length;
     expect(right / ranked.length).toBeGreaterThan(0.8);
+  }, 90_000);
+
+  it('ranks again under a new strategy as soon as the settings change, without new labels', async () => {
+    const before = observed.length;
+    await sql.query(`UPDATE projects SET strategy = 'margin' WHERE id = $1`, [seeded.projectId]);
+    await broker.publish(
+      EVENT_TYPES.projectModelSettingsChanged,
+      buildEvent(EVENT_TYPES.projectModelSettingsChanged, seeded.projectId, { changed: ['strategy'] }),
+    );
+    const ranking = await waitFor(
+      'a ranking by margin',
+      () =>
+        observed
+          .slice(before)
+          .find((event): event is RankingComputedEvent => event.type === EVENT_TYPES.rankingComputed),
+      75_000,
+    );
+    expect(ranking.payload).toMatchObject({ strategy: 'margin', modelVersion: 2 });
+    expect(ranking.payload.items).toHaveLength(seeded.unlabelledItemIds.length);
   }, 90_000);
 });

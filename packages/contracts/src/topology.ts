@@ -28,6 +28,7 @@ function consumerQueue(consumer: string, bindings: readonly EventType[]): Consum
 export const CONSUMER_QUEUES = {
   trainer: consumerQueue('trainer', [
     EVENT_TYPES.itemsImported,
+    EVENT_TYPES.projectModelSettingsChanged,
     EVENT_TYPES.labelSubmitted,
     EVENT_TYPES.labelRetracted,
   ]),

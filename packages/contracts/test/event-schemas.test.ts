@@ -6,6 +6,7 @@ const labellerId = randomUUID();
 
 const validPayloads: { [T in EventType]: unknown } = {
   [EVENT_TYPES.itemsImported]: { inserted: 1797, totalItems: 1797 },
+  [EVENT_TYPES.projectModelSettingsChanged]: { changed: ['strategy'] },
   [EVENT_TYPES.labelSubmitted]: { labelId: 1, itemId: 7, labellerId, value: ['3'] },
   [EVENT_TYPES.labelRetracted]: { labelId: 1, itemId: 7, labellerId },
   [EVENT_TYPES.modelTrained]: {
@@ -33,6 +34,7 @@ const validPayloads: { [T in EventType]: unknown } = {
 /** One broken payload per type, and the field the error must name. */
 const invalidPayloads: { [T in EventType]: [unknown, string] } = {
   [EVENT_TYPES.itemsImported]: [{ inserted: -1, totalItems: 1 }, 'payload.inserted'],
+  [EVENT_TYPES.projectModelSettingsChanged]: [{ changed: ['name'] }, 'payload.changed'],
   [EVENT_TYPES.labelSubmitted]: [{ labelId: 1, itemId: 7, labellerId, value: [] }, 'payload.value'],
   [EVENT_TYPES.labelRetracted]: [{ labelId: 1, itemId: 7, labellerId: 'bob' }, 'payload.labellerId'],
   [EVENT_TYPES.modelTrained]: [

@@ -1,7 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ItemsImportedEvent, LabelRetractedEvent, LabelSubmittedEvent } from '@foreman/contracts';
+import type {
+  ItemsImportedEvent,
+  LabelRetractedEvent,
+  LabelSubmittedEvent,
+  ProjectModelSettingsChangedEvent,
+} from '@foreman/contracts';
 import { TrainingStateRepository } from './training-state.repository';
 
 /**
@@ -24,6 +29,11 @@ export class LabelEventsService {
 
   recordItemsImported(event: ItemsImportedEvent): Promise<void> {
     if (event.payload.inserted === 0) return this.once(event.id, async () => undefined);
+    return this.once(event.id, (tx) => this.states.requestRanking(tx, event.projectId));
+  }
+
+  /** A new strategy, class list or shuffle: train and rank again now, without waiting for new labels. */
+  recordModelSettingsChanged(event: ProjectModelSettingsChangedEvent): Promise<void> {
     return this.once(event.id, (tx) => this.states.requestRanking(tx, event.projectId));
   }
 

@@ -43,7 +43,7 @@ export class TrainingStateRepository {
     );
   }
 
-  /** New items need scores: rank again with a fresh model even without new labels. */
+  /** New items, or new model settings (strategy, classes): train and rank again even without new labels. */
   async requestRanking(tx: EntityManager, projectId: string): Promise<void> {
     await tx.query(
       `INSERT INTO training_state (project_id, ranking_requested_at)

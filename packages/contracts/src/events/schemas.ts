@@ -11,6 +11,14 @@ export const itemsImportedEventSchema = envelopeSchema(
   z.object({ inserted: z.number().int().nonnegative(), totalItems: z.number().int().nonnegative() }),
 );
 
+/** Project settings the model and its ranking depend on: a change to one asks for a fresh ranking. */
+export const MODEL_SETTINGS = ['classes', 'multiLabel', 'strategy', 'shuffleProportion'] as const;
+
+export const projectModelSettingsChangedEventSchema = envelopeSchema(
+  EVENT_TYPES.projectModelSettingsChanged,
+  z.object({ changed: z.array(z.enum(MODEL_SETTINGS)).min(1) }),
+);
+
 export const labelSubmittedEventSchema = envelopeSchema(
   EVENT_TYPES.labelSubmitted,
   z.object({
@@ -96,6 +104,7 @@ export const queueUpdatedEventSchema = envelopeSchema(
 
 export const EVENT_SCHEMAS = {
   [EVENT_TYPES.itemsImported]: itemsImportedEventSchema,
+  [EVENT_TYPES.projectModelSettingsChanged]: projectModelSettingsChangedEventSchema,
   [EVENT_TYPES.labelSubmitted]: labelSubmittedEventSchema,
   [EVENT_TYPES.labelRetracted]: labelRetractedEventSchema,
   [EVENT_TYPES.modelTrained]: modelTrainedEventSchema,
@@ -104,6 +113,7 @@ export const EVENT_SCHEMAS = {
 } as const;
 
 export type ItemsImportedEvent = z.infer<typeof itemsImportedEventSchema>;
+export type ProjectModelSettingsChangedEvent = z.infer<typeof projectModelSettingsChangedEventSchema>;
 export type LabelSubmittedEvent = z.infer<typeof labelSubmittedEventSchema>;
 export type LabelRetractedEvent = z.infer<typeof labelRetractedEventSchema>;
 export type ModelTrainedEvent = z.infer<typeof modelTrainedEventSchema>;
@@ -114,6 +124,7 @@ export type RankedItem = z.infer<typeof rankedItemSchema>;
 
 export type DomainEvent =
   | ItemsImportedEvent
+  | ProjectModelSettingsChangedEvent
   | LabelSubmittedEvent
   | LabelRetractedEvent
   | ModelTrainedEvent

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ProjectEntity } from '@foreman/database';
-import type { Role, createProjectRequestSchema } from '@foreman/contracts';
+import type { DomainEvent, Role, createProjectRequestSchema } from '@foreman/contracts';
 import type { z } from 'zod';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import type { UserRow } from '../users/users.repository';
 
 /** The project's settings as stored (every field of the create request, defaults applied). */
@@ -19,7 +20,10 @@ export interface ProjectUsage {
 
 @Injectable()
 export class ProjectsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   private get projects() {
     return this.db.getRepository(ProjectEntity);
@@ -63,13 +67,16 @@ export class ProjectsRepository {
    * Writes only the changed fields, so two admins editing different fields do not undo each other.
    * A new labels-per-item quota is applied to the project's items in the same transaction.
    */
+  /** Writes the changes, and `event` to the outbox with them. */
   async update(
     projectId: string,
     changes: Partial<ProjectSettings> & { archived?: boolean },
+    event: DomainEvent | null,
   ): Promise<ProjectEntity> {
     return this.db.transaction(async (manager) => {
       const projects = manager.getRepository(ProjectEntity);
       if (Object.keys(changes).length > 0) await projects.update({ id: projectId }, changes);
+      if (event) await this.outbox.enqueue(manager, event);
       if (changes.labelsPerItem !== undefined) {
         await manager.query(
           `UPDATE items SET remaining_labels = GREATEST($2::integer - label_count, 0)

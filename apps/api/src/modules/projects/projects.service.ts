@@ -1,5 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import {
+  EVENT_TYPES,
+  MODEL_SETTINGS,
+  buildEvent,
   createProjectRequestSchema,
   type FieldIssue,
   type Project,
@@ -7,8 +11,10 @@ import {
   type User,
 } from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
+import { currentCorrelationId } from '@foreman/observability';
 import { ZodValidationPipe } from '../../common/zod-validation.pipe';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { OutboxRelay } from '../outbox/outbox.relay';
 import { toUser } from '../users/users.service';
 import { ProjectAccessService } from './project-access.service';
 import { ProjectsRepository, type ProjectSettings } from './projects.repository';
@@ -48,6 +54,7 @@ export class ProjectsService {
   constructor(
     private readonly projects: ProjectsRepository,
     private readonly access: ProjectAccessService,
+    private readonly relay: OutboxRelay,
   ) {}
 
   /** Admins see every project; labellers the live projects they are members of. */
@@ -85,7 +92,18 @@ export class ProjectsService {
       Object.keys(changes).map((key) => [key, next[key as keyof ProjectSettings]]),
     );
     if (archived !== undefined) written.archived = archived;
-    return toProject(await this.projects.update(projectId, written));
+    // A new strategy or class list is the trainer's to act on now, not at the next retrain the labels cause.
+    const before = settingsOf(current);
+    const changed = MODEL_SETTINGS.filter(
+      (key) => key in changes && !isDeepStrictEqual(next[key], before[key]),
+    );
+    const event =
+      changed.length > 0
+        ? buildEvent(EVENT_TYPES.projectModelSettingsChanged, current.id, { changed }, currentCorrelationId())
+        : null;
+    const updated = await this.projects.update(projectId, written, event);
+    if (event) this.relay.wake();
+    return toProject(updated);
   }
 
   private async refuseConflictsWithData(current: ProjectEntity, next: ProjectSettings): Promise<void> {
