@@ -184,8 +184,9 @@ export function Dashboard({
           </p>
         ) : sortedModels.length === 0 ? (
           <p className="muted">
-            The trainer retrains every {count(project.retrainEveryLabels, 'label')}; the first version appears after
-            that.
+            The trainer retrains every {count(project.retrainEveryLabels, 'label')}; the first version appears once
+            the labelled items cover at least two classes (each item counts as its most common label; an item whose
+            labels tie counts as none).
           </p>
         ) : (
           <div className="table-scroll">
