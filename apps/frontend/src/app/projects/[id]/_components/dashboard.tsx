@@ -185,8 +185,8 @@ export function Dashboard({
         ) : sortedModels.length === 0 ? (
           <p className="muted">
             The trainer retrains every {count(project.retrainEveryLabels, 'label')}; the first version appears once
-            the labelled items cover at least two classes (each item counts as its most common label; an item whose
-            labels tie counts as none).
+            the labelled items cover at least two classes (each item counts as its most common label; a tie counts as
+            the class listed first).
           </p>
         ) : (
           <div className="table-scroll">
