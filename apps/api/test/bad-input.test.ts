@@ -373,24 +373,24 @@ describe('bad input', () => {
     },
 
     // --- ids
-    { name: 'non-numeric item id', send: submit(() => 'abc' as unknown as number, { value: 'cat', clientRequestId: 'i1' }), status: 400, says: /item id must be a positive integer/ },
+    { name: 'non-numeric item id', send: submit(() => 'abc' as unknown as number, { value: 'cat', clientRequestId: 'i1' }), status: 400, says: /item id must be a whole number from 1 to 2147483647/ },
     {
       name: 'item id beyond the integer range',
       send: submit(() => '99999999999' as unknown as number, { value: 'cat', clientRequestId: 'i2' }),
       status: 400,
-      says: /positive integer/,
+      says: /whole number from 1 to 2147483647/,
     },
     {
       name: 'negative item id',
       send: submit(() => -1, { value: 'cat', clientRequestId: 'i3' }),
       status: 400,
-      says: /positive integer/,
+      says: /whole number from 1 to 2147483647/,
     },
     {
       name: 'SQL in the item id',
       send: submit(() => '1 OR 1=1' as unknown as number, { value: 'cat', clientRequestId: 'i4' }),
       status: 400,
-      says: /positive integer/,
+      says: /whole number from 1 to 2147483647/,
     },
     {
       name: 'unknown item id',

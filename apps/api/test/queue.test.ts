@@ -270,7 +270,9 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     await http().post(`/items/${project.itemIds[0]}/skip`).set('Cookie', outsider.cookie).expect(404);
     await http().post(`/items/2147483000/skip`).set('Cookie', outsider.cookie).expect(404);
     const malformed = await http().post(`/items/1e3/skip`).set('Cookie', outsider.cookie).expect(400);
-    expect(malformed.body.message).toBe('item id must be a positive integer, got "1e3"');
+    expect(malformed.body.message).toBe('item id must be a whole number from 1 to 2147483647, got "1e3"');
+    const tooLarge = await http().post(`/items/2147483648/skip`).set('Cookie', outsider.cookie).expect(400);
+    expect(tooLarge.body.message).toBe('item id must be a whole number from 1 to 2147483647, got "2147483648"');
     await http().post(`/projects/${project.id}/next`).expect(401);
   });
 

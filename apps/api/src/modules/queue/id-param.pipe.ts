@@ -8,7 +8,10 @@ export class IdParamPipe implements PipeTransform<string, number> {
 
   transform(value: string): number {
     const id = parseId(value);
-    if (id === null) throw new BadRequestException(`${this.what} id must be a positive integer, got "${value}"`);
+    if (id === null)
+      throw new BadRequestException(
+        `${this.what} id must be a whole number from 1 to ${MAX_ID}, got "${value}"`,
+      );
     return id;
   }
 }
