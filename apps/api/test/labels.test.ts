@@ -88,6 +88,13 @@ describe('labels: submit, undo, retract', () => {
     expect(again.body).toEqual(first.body);
     expect(await itemRow(itemId)).toEqual({ remaining: 0, labelCount: 1, leases: 0 });
     expect(await outboxFor(itemId)).toHaveLength(1);
+
+    // The same id with another value is no retry: refused, and the first label stays.
+    const changed = await submit(user, itemId, { ...body, value: 'dog' }).expect(409);
+    expect(changed.body.message).toBe(
+      'clientRequestId "retry-me" was already used for the label ["cat"] on this item; a retry must send the same value',
+    );
+    expect(await itemRow(itemId)).toEqual({ remaining: 0, labelCount: 1, leases: 0 });
   });
 
   it('answers the next item with the label when asked (the same one again on a retry), none once archived', async () => {

@@ -86,7 +86,7 @@ export class LabelsService {
       const constraint = uniqueViolation(error)?.constraint;
       if (constraint === SAME_CLIENT_REQUEST || error instanceof ConflictException) {
         const first = await this.labels.findByClientRequestId(user.id, request.clientRequestId);
-        if (first) return this.replay(project, first, itemId, request);
+        if (first) return this.replay(project, first, itemId, value, request);
       }
       if (constraint === SAME_ITEM_TWICE) {
         throw queueConflict(
@@ -212,11 +212,18 @@ export class LabelsService {
     project: ProjectEntity,
     earlier: LabelRow,
     itemId: number,
+    value: string[],
     request: SubmitLabelRequest,
   ): Promise<SubmitOutcome> {
     if (earlier.itemId !== itemId) {
       throw new ConflictException(
         `clientRequestId "${request.clientRequestId}" was already used for a label on item ${earlier.itemId}`,
+      );
+    }
+    // A retry sends the same request; another value under the same id is a client's mistake, not a retry.
+    if (earlier.value.join('\n') !== value.join('\n')) {
+      throw new ConflictException(
+        `clientRequestId "${request.clientRequestId}" was already used for the label ${JSON.stringify(earlier.value)} on this item; a retry must send the same value`,
       );
     }
     return this.answer(project, earlier.labellerId, earlier, request, false);
