@@ -135,7 +135,13 @@ describe('accounts (admin)', () => {
     expect(response.body.active).toBe(false);
 
     await http().get('/auth/me').set('Cookie', session).expect(401);
-    await http().get('/auth/me').set('Authorization', bearer).expect(401);
+    const refused = await http().get('/auth/me').set('Authorization', bearer).expect(401);
+    // A script's owner is told why, unlike for a token that does not exist.
+    expect(refused.body.message).toBe(
+      "the API token's account is deactivated; an admin can reactivate it on the Users page",
+    );
+    const unknown = await http().get('/auth/me').set('Authorization', 'Bearer not-a-token').expect(401);
+    expect(unknown.body.message).toBe('the API token is unknown, expired or revoked');
     const leases = await db.query(`SELECT 1 FROM leases WHERE labeller_id = $1`, [account.id]);
     expect(leases).toHaveLength(0);
 

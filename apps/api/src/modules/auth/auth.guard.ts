@@ -57,8 +57,16 @@ export class AuthGuard implements CanActivate {
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new UnauthorizedException('the Authorization header must be "Bearer <API token>"');
-      const owner = await this.auth.findApiTokenOwner(hashSecretToken(match[1]!));
-      if (!owner) throw new UnauthorizedException('the API token is unknown, expired or revoked');
+      const tokenHash = hashSecretToken(match[1]!);
+      const owner = await this.auth.findApiTokenOwner(tokenHash);
+      if (!owner) {
+        // (a script's owner needs to know whether to ask an admin or to make a new token)
+        throw new UnauthorizedException(
+          (await this.auth.isTokenOfDeactivatedUser(tokenHash))
+            ? "the API token's account is deactivated; an admin can reactivate it on the Users page"
+            : 'the API token is unknown, expired or revoked',
+        );
+      }
       const user: AuthenticatedUser = { ...owner, via: 'api-token' };
       return { user, project: key && (await this.access.findVisible(user, key)) };
     }

@@ -46,6 +46,17 @@ export class AuthRepository {
     return rows[0] ?? null;
   }
 
+  /** Whether a live API token with this hash belongs to a deactivated user (asked only after a refusal). */
+  async isTokenOfDeactivatedUser(tokenHash: string): Promise<boolean> {
+    const rows = (await this.db.query(
+      `SELECT 1 FROM api_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+          AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT u.active`,
+      [tokenHash],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   /**
    * A new session for the user, valid for `ttlHours`; the user's expired and revoked sessions are
    * cleared out at the same time so the table does not grow without end.
