@@ -140,6 +140,28 @@ test('classes or multi-label changed while the page is open: the page shows them
   await context.close();
 });
 
+test('a class an admin adds while the page is open shows with a later item, without a reload', async ({
+  browser,
+}) => {
+  const jo = await admin.labeller('Jo');
+  const project = await admin.project({ ...TEXT, classes: ['yes', 'no'] }, texts('j', 3), [jo]);
+  const { context, page } = await signedInPage(browser, jo.email, jo.password);
+  await page.clock.install();
+  await openLabelPage(page, project.id, 'j1');
+  const classes = page.getByRole('group', { name: /^Classes/ });
+
+  await admin.update(project.id, { classes: ['yes', 'no', 'maybe'] });
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'j2');
+  // (the page's copy is seconds old: not fetched again yet)
+  await expect(classes.getByRole('button', { name: 'maybe' })).toHaveCount(0);
+  await page.clock.fastForward(20_000);
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('item')).toHaveAttribute('data-external-id', 'j3');
+  await expect(classes.getByRole('button', { name: 'maybe' })).toBeVisible();
+  await context.close();
+});
+
 test('multi-label: Enter or Space on a focused class button toggles it; Enter elsewhere submits', async ({
   browser,
 }) => {

@@ -52,7 +52,7 @@ export const LABEL_TO_NEXT_MEASURE = 'foreman:label-to-next-item';
  * current item stays on screen (keys ignored) until the next one replaces it, so nothing flickers.
  */
 export function Labeller({ project: loaded }: { project: Project }) {
-  const [project, refetchProject] = useCurrentProject(loaded);
+  const { project, refetch: refetchProject, refreshIfStale: refreshProjectIfStale } = useCurrentProject(loaded);
   const router = useRouter();
   const returnTo = `/projects/${project.id}/label`;
   const pending = useMemo(() => new PendingLabelStore(project.id), [project.id]);
@@ -77,12 +77,16 @@ export function Labeller({ project: loaded }: { project: Project }) {
     return map;
   }, [keys, project.classes]);
 
-  const show = useCallback((response: NextItemResponse) => {
-    setProgress(response.progress);
-    setSelected([]);
-    if (response.status === 'done') labelStartedAt.current = null;
-    setView(response.status === 'item' ? { kind: 'item', served: response } : { kind: 'done', done: response });
-  }, []);
+  const show = useCallback(
+    (response: NextItemResponse) => {
+      setProgress(response.progress);
+      setSelected([]);
+      if (response.status === 'done') labelStartedAt.current = null;
+      setView(response.status === 'item' ? { kind: 'item', served: response } : { kind: 'done', done: response });
+      refreshProjectIfStale();
+    },
+    [refreshProjectIfStale],
+  );
 
   const goSignIn = useCallback(() => {
     router.replace(signedOutPath(returnTo));
