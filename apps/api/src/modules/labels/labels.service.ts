@@ -11,7 +11,7 @@ import {
 } from '@foreman/contracts';
 import { uniqueViolation, type ProjectEntity } from '@foreman/database';
 import { currentCorrelationId } from '@foreman/observability';
-import { queueConflict } from '../../common/queue-conflict';
+import { queueConflict, refuseIfArchived } from '../../common/queue-conflict';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
@@ -167,8 +167,7 @@ export class LabelsService {
     label: LabelRow,
     requestId: string | null = null,
   ): Promise<RetractLabelResponse> {
-    if (project.archived)
-      throw queueConflict('archived', `project ${project.id} is archived; labelling is closed`);
+    refuseIfArchived(project);
     const { retracted, leased } = await this.db.transaction(async (tx) => {
       await this.queue.lockItemState(tx, label.itemId, user.id);
       const retracted = await this.labels.retractAndUncount(tx, label.id, requestId);
@@ -202,8 +201,6 @@ export class LabelsService {
     if (undone.projectId !== project.id) {
       throw new ConflictException('this clientRequestId was already used to undo a label in another project');
     }
-    if (project.archived)
-      throw queueConflict('archived', `project ${project.id} is archived; labelling is closed`);
     return { label: toLabel(undone), next: await this.queueService.nextIn(project, user.id) };
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ClearSkipsResponse, NextItemResponse, SkipItemResponse } from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
-import { queueConflict } from '../../common/queue-conflict';
+import { queueConflict, refuseIfArchived } from '../../common/queue-conflict';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { LeaseRepository, type LeasedItem } from './lease.repository';
 import { ProgressCountsService } from './progress-counts.service';
@@ -31,8 +31,7 @@ export class QueueService {
 
   /** The labeller's next item in a project they may see (their live lease again, if they hold one). */
   async nextIn(project: ProjectEntity, labellerId: string): Promise<NextItemResponse> {
-    if (project.archived)
-      throw queueConflict('archived', `project ${project.id} is archived; labelling is closed`);
+    refuseIfArchived(project);
     const leased = await this.leases.claimNext(project.id, labellerId, project.leaseSeconds);
     return this.answer(project.id, labellerId, leased);
   }
@@ -68,8 +67,7 @@ export class QueueService {
     projectId: string,
   ): Promise<ClearSkipsResponse> {
     if (!project) throw new NotFoundException(`project ${projectId} not found`);
-    if (project.archived)
-      throw queueConflict('archived', `project ${project.id} is archived; labelling is closed`);
+    refuseIfArchived(project);
     const cleared = await this.queue.clearSkips(project.id, user.id);
     return { cleared, next: await this.nextIn(project, user.id) };
   }

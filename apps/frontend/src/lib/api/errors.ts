@@ -14,20 +14,6 @@ export class ApiRequestError extends Error {
   get transient(): boolean {
     return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
   }
-
-  /** Field-level problems from a 400, as "field: message" lines. */
-  get problems(): string[] {
-    const details = this.body?.details;
-    if (!Array.isArray(details)) return [];
-    return details.map((detail: unknown) => {
-      if (detail && typeof detail === 'object' && 'message' in detail) {
-        const { field, message } = detail as { field?: unknown; message: unknown };
-        const where = typeof field === 'string' && field !== '(root)' ? `${field}: ` : '';
-        return `${where}${String(message)}`;
-      }
-      return String(detail);
-    });
-  }
 }
 
 export function isApiError(error: unknown, status?: number): error is ApiRequestError {
