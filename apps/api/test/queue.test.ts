@@ -208,6 +208,39 @@ describe('POST /projects/:id/next and POST /items/:id/skip', () => {
     expect(await nextItemId(b!, project.id)).toBe(skipped);
   });
 
+  it('release gives the item back to the queue at once, without a skip: to others and to the caller', async () => {
+    const project = await createProjectWithItems(api, { items: 2 });
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => createUserWithSession(api, { projectIds: [project.id] })),
+    );
+    const held = await nextItemId(a!, project.id);
+    await http().post(`/items/${held}/release`).set('Cookie', a!.cookie).expect(204);
+    expect(await nextItemId(b!, project.id)).toBe(held);
+
+    // Released again after b gives it up, it comes back to a: releasing is not skipping.
+    await http().post(`/items/${held}/release`).set('Cookie', b!.cookie).expect(204);
+    expect(await nextItemId(a!, project.id)).toBe(held);
+  });
+
+  it('refuses to release a lease the caller does not hold, and leaves the holder’s lease alone', async () => {
+    const project = await createProjectWithItems(api, { items: 2 });
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => createUserWithSession(api, { projectIds: [project.id] })),
+    );
+    const held = await nextItemId(a!, project.id);
+    const refused = await http().post(`/items/${held}/release`).set('Cookie', b!.cookie).expect(409);
+    expect(refused.body).toMatchObject({
+      message: `you hold no lease on item ${held}: it ran out, or the item was labelled, skipped or released`,
+      reason: 'not-leased',
+    });
+    expect(await nextItemId(a!, project.id)).toBe(held);
+
+    await label(a!, held);
+    await http().post(`/items/${held}/release`).set('Cookie', a!.cookie).expect(409);
+    const outsider = await createUserWithSession(api);
+    await http().post(`/items/${held}/release`).set('Cookie', outsider.cookie).expect(404);
+  });
+
   it('a done answer says what is left for the caller: items they skipped, items others hold', async () => {
     const project = await createProjectWithItems(api, { items: 3 });
     const [a, b] = await Promise.all(

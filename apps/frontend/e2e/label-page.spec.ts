@@ -226,3 +226,27 @@ test('an image that does not load is said so, cannot be labelled, and can be ski
   await expect(page.getByTestId('queue-done')).toContainText('You skipped 1 item');
   await context.close();
 });
+
+test('an item on a page the labeller leaves goes back to the queue at once, not when its lease runs out', async ({
+  browser,
+}) => {
+  const hal = await admin.labeller('Hal');
+  const project = await admin.project({ ...TEXT, classes: ['yes', 'no'], leaseSeconds: 600 }, texts('h', 2), [
+    hal,
+  ]);
+  const { context, page } = await signedInPage(browser, hal.email, hal.password);
+  await openLabelPage(page, project.id, 'h1');
+  expect(await admin.leased(project.id)).toBe(1);
+
+  // To another page of the site (no page load), then back: the same item, as nobody took it meanwhile.
+  await page.getByRole('link', { name: 'Projects', exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect.poll(() => admin.leased(project.id)).toBe(0);
+  await openLabelPage(page, project.id, 'h1');
+
+  // The tab is closed: the item is free for the next labeller at once.
+  await page.close();
+  await expect.poll(() => admin.leased(project.id)).toBe(0);
+  expect(await admin.takeNext(project.id)).toBe('h1');
+  await context.close();
+});

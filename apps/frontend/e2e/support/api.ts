@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { expect, request, type APIRequestContext } from '@playwright/test';
-import type { CreateProjectRequest, Project, UpdateProjectRequest, User } from '@foreman/contracts';
+import type {
+  CreateProjectRequest,
+  NextItemResponse,
+  ProgressResponse,
+  Project,
+  UpdateProjectRequest,
+  User,
+} from '@foreman/contracts';
 import { baseUrl } from './pages';
 import { ADMIN } from './system';
 
@@ -59,9 +66,16 @@ export class AdminApi {
     await ok(this.http.delete(`/api/projects/${projectId}/members/${userId}`));
   }
 
-  /** The admin's own next item in the project (its lease holds the item from everyone else). */
-  async takeNext(projectId: string): Promise<void> {
-    await ok(this.http.post(`/api/projects/${projectId}/next`));
+  /** The admin's own next item in the project (its lease holds the item from everyone else); its external id. */
+  async takeNext(projectId: string): Promise<string | null> {
+    const answer = (await ok(this.http.post(`/api/projects/${projectId}/next`))) as NextItemResponse;
+    return answer.status === 'item' ? answer.item.externalId : null;
+  }
+
+  /** How many of the project's items someone holds a live lease on now. */
+  async leased(projectId: string): Promise<number> {
+    const progress = (await ok(this.http.get(`/api/projects/${projectId}/progress`))) as ProgressResponse;
+    return progress.leased;
   }
 
   /** Changes the project's settings as the settings page would, e.g. while a labeller has it open. */

@@ -5,7 +5,8 @@ import { z } from 'zod';
  * people. already-labelled: the caller's label on the item is saved (undo to change it); never-served: the
  * item was never served to the caller; lease-expired: their lease ran out and the item went to another
  * labeller or needs no more labels; fully-labelled: it got all its labels while they held it; archived:
- * labelling in the project is closed; already-retracted: the label was taken back before.
+ * labelling in the project is closed; already-retracted: the label was taken back before; not-leased: the
+ * caller holds no live lease on the item to release.
  */
 export const queueConflictReasonSchema = z.enum([
   'already-labelled',
@@ -14,6 +15,7 @@ export const queueConflictReasonSchema = z.enum([
   'fully-labelled',
   'archived',
   'already-retracted',
+  'not-leased',
 ]);
 
 /** The one shape of every error the API answers. Never a stack trace. */

@@ -123,9 +123,14 @@ export class LeaseRepository {
     return row ?? null;
   }
 
-  /** Ends the labeller's lease on the item, if they hold one. */
-  async release(tx: EntityManager, itemId: number, labellerId: string): Promise<void> {
-    await tx.query(`DELETE FROM leases WHERE item_id = $1 AND labeller_id = $2`, [itemId, labellerId]);
+  /** Ends the labeller's lease on the item, if they hold one; whether it was live until now. */
+  async release(tx: EntityManager, itemId: number, labellerId: string): Promise<boolean> {
+    const [row] = (await tx.query(
+      `WITH released AS (DELETE FROM leases WHERE item_id = $1 AND labeller_id = $2 RETURNING expires_at)
+       SELECT coalesce(bool_or(expires_at > now()), false) AS live FROM released`,
+      [itemId, labellerId],
+    )) as { live: boolean }[];
+    return row?.live ?? false;
   }
 
   /** Records that the labeller passed on the item: the queue will not offer it to them again. */

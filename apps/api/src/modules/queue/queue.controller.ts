@@ -56,6 +56,24 @@ export class QueueController {
     return this.queue.clearSkips(user, project, projectId);
   }
 
+  /** For the labelling page when it is closed, and for scripts that stop before labelling what they hold. */
+  @Post('items/:itemId/release')
+  @HttpCode(204)
+  @ProjectFromPath('item', 'itemId')
+  @ApiJsonResponse(204, 'the lease is released: the item is back in the queue now')
+  @ApiErrorResponses(
+    [401, 'not signed in'],
+    [404, 'no such item'],
+    [409, 'the caller holds no live lease on the item (reason `not-leased`)'],
+  )
+  release(
+    @CurrentUser() user: AuthenticatedUser,
+    @RouteProject() project: ProjectEntity | null,
+    @Param('itemId', new IdParamPipe('item')) itemId: number,
+  ): Promise<void> {
+    return this.queue.release(user, project, itemId);
+  }
+
   @Post('items/:itemId/skip')
   @HttpCode(200)
   @ProjectFromPath('item', 'itemId')

@@ -84,6 +84,8 @@ export function createApiClient({ baseUrl, headers = {} }: ClientOptions) {
     skip: (itemId: number) => call<SkipItemResponse>('POST', `/items/${itemId}/skip`),
     undo: (id: string, request: UndoRequest) => call<RetractLabelResponse>('POST', `${project(id)}/undo`, request),
     clearSkips: (id: string) => call<ClearSkipsResponse>('POST', `${project(id)}/skips/clear`),
+    /** POST it (204) to give up the lease on an item; the labelling page sends it as a beacon when it is left. */
+    releaseUrl: (itemId: number) => `${baseUrl}/items/${itemId}/release`,
 
     progress: (id: string) => call<ProgressResponse>('GET', `${project(id)}/progress`),
     models: (id: string) => call<ModelVersion[]>('GET', `${project(id)}/models`),

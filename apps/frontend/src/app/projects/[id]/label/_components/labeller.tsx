@@ -20,6 +20,7 @@ import { ProjectGone } from './project-gone';
 import { alreadySavedNotice, isAlreadyLabelled, settingsChangeNotice } from './refusals';
 import { useCurrentProject } from './use-current-project';
 import { useLabellingKeys } from './use-labelling-keys';
+import { useReleaseOnLeave } from './use-release-on-leave';
 import { WhyThisItem } from './why-this-item';
 
 type Served = Extract<NextItemResponse, { status: 'item' }>;
@@ -213,6 +214,8 @@ export function Labeller({ project: loaded }: { project: Project }) {
   const awaitingRetry = failure?.retry != null;
   const imageFailed = served !== null && imageFailedItemId === served.item.id;
   const canLabel = served !== null && !busy && !awaitingRetry && !imageFailed;
+  // (kept while a label or skip is under way or waits for Retry: that request still needs the lease)
+  useReleaseOnLeave(served !== null && !busy && !awaitingRetry ? served.item.id : null, loadNext);
 
   /**
    * Refusals of a label or skip that the page answers itself instead of offering a Retry: the labeller's label
