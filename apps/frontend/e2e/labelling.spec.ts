@@ -250,6 +250,14 @@ test('the admin sees a model version with its accuracy, and downloads exports', 
   // The trainer retrains every 10 labels; the dashboard refreshes itself.
   await expect(page.getByTestId('stat-model')).toHaveText(/^\d+(\.\d)?% v\d+$/, { timeout: 90_000 });
   await expect(page.getByTestId('model-versions').getByRole('row')).not.toHaveCount(1);
+  // precision and recall per digit: a share, or a dash saying why there is none (never 0 % for 0/0)
+  const classMetrics = page.getByTestId('class-metrics');
+  await expect(classMetrics.getByRole('row')).toHaveCount(1 + 10);
+  for (const row of await classMetrics.locator('tbody tr').all()) {
+    const [support, precision, recall] = await row.locator('td.number').allTextContents();
+    expect(precision).toMatch(/^\d+(\.\d)?%$|^— never predicted$/);
+    expect(recall).toMatch(support === '0' ? /^— no held-out items of this class yet$/ : /^\d+(\.\d)?%$/);
+  }
   await expect(page.getByRole('img', { name: /^Learning curve/ })).toBeVisible();
 
   const download = page.waitForEvent('download');

@@ -6,15 +6,13 @@ import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { count } from '@/lib/plural';
 import { getsModels } from '@/lib/models';
+import { percent } from '@/lib/percent';
 import type { ServiceLinks } from '@/lib/service-links';
 import { signedOutPath } from '@/lib/return-path';
 import { ClassDistributionChart, LearningCurveChart, TimelineChart } from './charts';
+import { ClassMetricsTable } from './class-metrics';
 
 const REFRESH_MS = 2000;
-
-function percent(value: number | null): string {
-  return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
-}
 
 /** The project at a glance; it refreshes itself every few seconds while labellers work. */
 export function Dashboard({
@@ -174,6 +172,13 @@ export function Dashboard({
         <h2 id="models-heading">Model: learning curve</h2>
         <LearningCurveChart models={models} />
       </section>
+
+      {latest && latest.metrics.perClass.length > 0 && (
+        <section className="panel" aria-labelledby="class-metrics-heading">
+          <h2 id="class-metrics-heading">Model: per class</h2>
+          <ClassMetricsTable model={latest} />
+        </section>
+      )}
 
       <section className="panel wide" aria-labelledby="versions-heading">
         <h2 id="versions-heading">Model versions</h2>
