@@ -192,6 +192,9 @@ test('two labellers label digits by keyboard in parallel; undo and skip work; th
     const [, shown] = await labelShownItem(ada.page);
     expect(shown).not.toBe(skipped);
   }
+  // The dashboard counts it as skipped; Grace may still label it, so it does not wait on skips.
+  await expect(admin.page.getByTestId('stat-skipped')).toHaveText('1');
+  await expect(admin.page.getByTestId('waiting-on-skips')).toHaveCount(0);
 
   // A submit whose answer is lost on the way (the API restarting) is sent again by the page itself, with
   // the same clientRequestId: the label the first attempt stored is answered, not a second one.

@@ -11,6 +11,7 @@ import type { ServiceLinks } from '@/lib/service-links';
 import { signedOutPath } from '@/lib/return-path';
 import { ClassDistributionChart, LearningCurveChart, TimelineChart } from './charts';
 import { ClassMetricsTable } from './class-metrics';
+import { SkipsNotice } from './skips-notice';
 
 const REFRESH_MS = 2000;
 
@@ -106,6 +107,10 @@ export function Dashboard({
             <dd>{progress.leased}</dd>
           </div>
           <div>
+            <dt>Skipped</dt>
+            <dd data-testid="stat-skipped">{progress.skipped}</dd>
+          </div>
+          <div>
             <dt>Labels</dt>
             <dd data-testid="stat-labels">{labels}</dd>
           </div>
@@ -126,6 +131,7 @@ export function Dashboard({
             </dd>
           </div>
         </dl>
+        <SkipsNotice projectId={project.id} waitingOnSkips={progress.waitingOnSkips} />
       </section>
 
       <section className="panel" aria-labelledby="timeline-heading">
