@@ -66,6 +66,32 @@ describe('GET /projects/:id/models', () => {
       .expect(404);
   });
 
+  it('answers null for a class’s precision or recall that is 0/0, as the trainer stored it', async () => {
+    const db = api.app.get(DataSource);
+    const { id: projectId } = await createProject(api);
+    const metrics = {
+      accuracy: 0.5,
+      evaluation: 'holdout',
+      evaluatedOn: 2,
+      perClass: [
+        { className: 'a', precision: 0.5, recall: 1, support: 1 },
+        { className: 'b', precision: null, recall: 0, support: 1 },
+        { className: 'c', precision: null, recall: null, support: 0 },
+      ],
+    };
+    await db.query(
+      `INSERT INTO model_versions (project_id, version, label_count, metrics, training_ms, backend)
+       VALUES ($1, 1, 10, $2, 100, 'wasm')`,
+      [projectId, metrics],
+    );
+    const admin = await createUserWithSession(api, { role: 'admin' });
+    const response = await request(api.app.getHttpServer())
+      .get(`/projects/${projectId}/models`)
+      .set('Cookie', admin.cookie)
+      .expect(200);
+    expect(modelVersionSchema.parse(response.body[0]).metrics).toEqual(metrics);
+  });
+
   it('answers at most `points` versions: the newest quarter in a row, the older ones thinned, the first kept', async () => {
     const db = api.app.get(DataSource);
     const { id: projectId } = await createProject(api);

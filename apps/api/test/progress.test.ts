@@ -67,6 +67,8 @@ describe('GET /projects/:id/progress', () => {
       inProgress: 2,
       remaining: 1,
       leased: 1,
+      skipped: 0,
+      waitingOnSkips: 0,
       labellers: [
         { labellerId: alice.id, displayName: 'Alice', labels: 4, agreement: 1 / 3 },
         { labellerId: bob.id, displayName: 'Bob', labels: 3, agreement: 2 / 3 },
@@ -110,5 +112,45 @@ describe('GET /projects/:id/progress', () => {
       { className: 'dog', count: 0 },
       { className: 'bird', count: 0 },
     ]);
+  });
+
+  it('counts open items skipped, and those every active member who has not labelled them skipped', async () => {
+    const project = await createProjectWithItems(api, { items: 2, labelsPerItem: 2 });
+    const [item1, item2] = project.itemIds as [number, number];
+    const members = { projectIds: [project.id] };
+    const ada = await createUserWithSession(api, members);
+    const ben = await createUserWithSession(api, members);
+    // A deactivated member cannot label, so it does not keep an item from being stuck.
+    const gone = await createUserWithSession(api, members);
+    await db.query(`UPDATE users SET active = false WHERE id = $1`, [gone.id]);
+    const http = () => request(api.app.getHttpServer());
+    const post = async (path: string, who: TestUser, body: object = {}) => {
+      const response = await http().post(path).set('Cookie', who.cookie).send(body);
+      expect(response.status).toBeLessThan(300);
+      return response.body as { status?: string; item?: { id: number } };
+    };
+    const skipCounts = async () => {
+      const response = await http()
+        .get(`/projects/${project.id}/progress`)
+        .set('Cookie', admin.cookie)
+        .expect(200);
+      const { inProgress, leased, skipped, waitingOnSkips } = progressResponseSchema.parse(response.body);
+      return { inProgress, leased, skipped, waitingOnSkips };
+    };
+
+    // Item 1: Ada labels it, Ben skips it; it needs a second label that nobody is left to give.
+    expect((await post(`/projects/${project.id}/next`, ada)).item?.id).toBe(item1);
+    await post(`/items/${item1}/labels`, ada, { value: 'cat', clientRequestId: 'ada-1' });
+    expect((await post(`/projects/${project.id}/next`, ben)).item?.id).toBe(item1);
+    await post(`/items/${item1}/skip`, ben);
+    // Item 2: Ben skips it too, but Ada may still label it.
+    expect((await post(`/projects/${project.id}/next`, ben)).item?.id).toBe(item2);
+    await post(`/items/${item2}/skip`, ben);
+    expect(await post(`/projects/${project.id}/next`, ben)).toMatchObject({ status: 'done' });
+    expect(await skipCounts()).toEqual({ inProgress: 1, leased: 0, skipped: 2, waitingOnSkips: 1 });
+
+    // Ben shows his skipped items again: item 1 is his to label, nothing waits on skips.
+    await post(`/projects/${project.id}/skips/clear`, ben);
+    expect(await skipCounts()).toEqual({ inProgress: 1, leased: 1, skipped: 0, waitingOnSkips: 0 });
   });
 });

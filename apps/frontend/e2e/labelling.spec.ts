@@ -192,6 +192,9 @@ test('two labellers label digits by keyboard in parallel; undo and skip work; th
     const [, shown] = await labelShownItem(ada.page);
     expect(shown).not.toBe(skipped);
   }
+  // The dashboard counts it as skipped; Grace may still label it, so it does not wait on skips.
+  await expect(admin.page.getByTestId('stat-skipped')).toHaveText('1');
+  await expect(admin.page.getByTestId('waiting-on-skips')).toHaveCount(0);
 
   // A submit whose answer is lost on the way (the API restarting) is sent again by the page itself, with
   // the same clientRequestId: the label the first attempt stored is answered, not a second one.
@@ -250,6 +253,14 @@ test('the admin sees a model version with its accuracy, and downloads exports', 
   // The trainer retrains every 10 labels; the dashboard refreshes itself.
   await expect(page.getByTestId('stat-model')).toHaveText(/^\d+(\.\d)?% v\d+$/, { timeout: 90_000 });
   await expect(page.getByTestId('model-versions').getByRole('row')).not.toHaveCount(1);
+  // precision and recall per digit: a share, or a dash saying why there is none (never 0 % for 0/0)
+  const classMetrics = page.getByTestId('class-metrics');
+  await expect(classMetrics.getByRole('row')).toHaveCount(1 + 10);
+  for (const row of await classMetrics.locator('tbody tr').all()) {
+    const [support, precision, recall] = await row.locator('td.number').allTextContents();
+    expect(precision).toMatch(/^\d+(\.\d)?%$|^— never predicted$/);
+    expect(recall).toMatch(support === '0' ? /^— no held-out items of this class yet$/ : /^\d+(\.\d)?%$/);
+  }
   await expect(page.getByRole('img', { name: /^Learning curve/ })).toBeVisible();
 
   const download = page.waitForEvent('download');

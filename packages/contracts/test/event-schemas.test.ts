@@ -73,3 +73,23 @@ describe.each(Object.values(EVENT_TYPES))('%s', (type) => {
 it('rejects an unknown event type', () => {
   expect(() => parseEvent({ type: 'label.deleted.v9' })).toThrow('unknown event type "label.deleted.v9"');
 });
+
+it('takes null for a precision or recall that is 0/0, and still reads versions stored with 0 for it', () => {
+  const trained = validPayloads[EVENT_TYPES.modelTrained] as { metrics: object };
+  const withClasses = (perClass: unknown[]) =>
+    buildEvent(EVENT_TYPES.modelTrained, projectId, {
+      ...trained,
+      metrics: { ...trained.metrics, perClass },
+    } as never);
+  // a class with no held-out items, and one the model never predicted
+  const unknown = withClasses([
+    { className: '3', precision: null, recall: null, support: 0 },
+    { className: '4', precision: null, recall: 0, support: 2 },
+  ]);
+  expect(parseEvent(JSON.parse(JSON.stringify(unknown)))).toEqual(unknown);
+  const stored = withClasses([{ className: '3', precision: 0, recall: 0, support: 0 }]);
+  expect(parseEvent(stored)).toEqual(stored);
+  expect(() =>
+    parseEvent(withClasses([{ className: '3', precision: 1.2, recall: null, support: 0 }])),
+  ).toThrow('payload.metrics.perClass.0.precision');
+});

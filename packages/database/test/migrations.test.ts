@@ -120,3 +120,48 @@ describe('the queue_ranks migration', () => {
     expect(await oldOrder()).toEqual(before);
   });
 });
+
+describe('the unknown class metrics migration', () => {
+  let db: TestDatabase;
+  let sql: Client;
+
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+    await runMigrations(db.url);
+    expect(await revertLastMigration(db.url)).toBe(true);
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await db?.drop();
+  });
+
+  const perClass = async () =>
+    (await sql.query<{ perClass: unknown }>(`SELECT metrics -> 'perClass' AS "perClass" FROM model_versions`))
+      .rows[0]!.perClass;
+
+  it('turns the stored recall 0 of classes without held-out items into null, and back when reverted', async () => {
+    const { rows } = await sql.query<{ id: string }>(
+      `INSERT INTO projects (name, classes, input_kind) VALUES ('p', '{a,b,c}', 'vector') RETURNING id`,
+    );
+    const stored = [
+      { className: 'a', precision: 1, recall: 0.5, support: 2 },
+      { className: 'b', precision: 0, recall: 0, support: 1 },
+      { className: 'c', precision: 0, recall: 0, support: 0 },
+    ];
+    await sql.query(
+      `INSERT INTO model_versions (project_id, version, label_count, metrics, training_ms, backend)
+       VALUES ($1, 1, 10, $2, 100, 'wasm')`,
+      [rows[0]!.id, { accuracy: 0.5, evaluation: 'holdout', evaluatedOn: 3, perClass: stored }],
+    );
+
+    expect(await runMigrations(db.url)).toHaveLength(1);
+    // (b's precision 0 may be 0/0 or a wrong prediction: the stored numbers cannot tell, so it stays)
+    expect(await perClass()).toEqual([stored[0], stored[1], { ...stored[2], recall: null }]);
+
+    expect(await revertLastMigration(db.url)).toBe(true);
+    expect(await perClass()).toEqual(stored);
+  });
+});

@@ -4,7 +4,8 @@ import type { ModelSpec } from './data';
 /**
  * Accuracy and per-class precision / recall from predicted probabilities and true targets.
  * Single-label: the predicted class is the most probable one. Multi-label: every class at p >= 0.5, and
- * an item counts as correct only when the predicted set equals the labelled set.
+ * an item counts as correct only when the predicted set equals the labelled set. A class never predicted
+ * has no precision, and one without held-out items no recall (null, not 0: nothing showed the model wrong).
  */
 export function computeMetrics(
   probabilities: Float32Array,
@@ -45,9 +46,13 @@ export function computeMetrics(
     evaluatedOn: size,
     perClass: spec.classes.map((className, c) => ({
       className,
-      precision: predicted[c]! === 0 ? 0 : truePositives[c]! / predicted[c]!,
-      recall: support[c]! === 0 ? 0 : truePositives[c]! / support[c]!,
+      precision: ratioOrNull(truePositives[c]!, predicted[c]!),
+      recall: ratioOrNull(truePositives[c]!, support[c]!),
       support: support[c]!,
     })),
   };
+}
+
+function ratioOrNull(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
 }

@@ -154,6 +154,13 @@ export const progressResponseSchema = z.object({
   inProgress: z.number().int().nonnegative(),
   remaining: z.number().int().nonnegative(),
   leased: z.number().int().nonnegative(),
+  /** Items still needing labels that at least one labeller skipped. */
+  skipped: z.number().int().nonnegative(),
+  /**
+   * Of those, the items no one will be served: every active member who has not labelled them skipped them.
+   * They wait until a member shows their skipped items again, or a new member joins.
+   */
+  waitingOnSkips: z.number().int().nonnegative(),
   labellers: z.array(labellerProgressSchema),
   classDistribution: z.array(z.object({ className: z.string(), count: z.number().int().nonnegative() })),
   /** Mean agreement with the majority on items with several labels; null when there are none. */

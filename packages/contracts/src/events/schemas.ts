@@ -40,8 +40,11 @@ export const labelRetractedEventSchema = envelopeSchema(
 
 export const classMetricsSchema = z.object({
   className: z.string(),
-  precision: z.number().min(0).max(1),
-  recall: z.number().min(0).max(1),
+  /** Of the held-out items predicted as this class, the share labelled so; null when none was (0/0). */
+  precision: z.number().min(0).max(1).nullable(),
+  /** Of the held-out items labelled this class, the share predicted so; null when there were none (0/0). */
+  recall: z.number().min(0).max(1).nullable(),
+  /** Held-out items labelled this class. */
   support: z.number().int().nonnegative(),
 });
 

@@ -8,6 +8,7 @@ import { EventRetentionIndexes1764800000000 } from './1764800000000-event-retent
 import { ForeignKeyIndexes1764900000000 } from './1764900000000-foreign-key-indexes';
 import { ShuffledRanks1765000000000 } from './1765000000000-shuffled-ranks';
 import { RetractRequestIds1765100000000 } from './1765100000000-retract-request-ids';
+import { UnknownClassMetrics1765200000000 } from './1765200000000-unknown-class-metrics';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   ForeignKeyIndexes1764900000000,
   ShuffledRanks1765000000000,
   RetractRequestIds1765100000000,
+  UnknownClassMetrics1765200000000,
 ];

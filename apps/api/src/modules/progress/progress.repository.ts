@@ -5,6 +5,7 @@ import type { ProgressResponse } from '@foreman/contracts';
 import { ITEM_GROUP_COUNTS, projectCounts, type ItemGroupCounts } from '../queue/queue.repository';
 
 type ItemCounts = Pick<ProgressResponse, 'total' | 'fullyLabelled' | 'inProgress' | 'remaining' | 'leased'>;
+type SkipCounts = Pick<ProgressResponse, 'skipped' | 'waitingOnSkips'>;
 
 /**
  * The live (unretracted) labels on items with at least two, the answer normalised (a multi-label set
@@ -48,6 +49,38 @@ export class ProgressRepository {
       [projectId],
     )) as (ItemGroupCounts & { leased: number })[];
     return { ...projectCounts(row!), leased: row!.leased };
+  }
+
+  /**
+   * Items still needing labels that someone skipped, and of them those no active member is left to be
+   * served (each has labelled or skipped it; at least one skipped it). Read from the skips, which are few
+   * next to the items: the labelling path never reads these.
+   */
+  async skipCounts(projectId: string): Promise<SkipCounts> {
+    const [row] = (await this.db.query(
+      `WITH members AS (
+         SELECT m.user_id FROM project_members m JOIN users u ON u.id = m.user_id
+          WHERE m.project_id = $1 AND u.active),
+       skipped AS (
+         SELECT DISTINCT i.id FROM skips s JOIN items i ON i.id = s.item_id
+          WHERE i.project_id = $1 AND i.remaining_labels > 0)
+       SELECT count(*)::int AS skipped,
+              count(*) FILTER (
+                WHERE EXISTS (SELECT 1 FROM skips s JOIN members m ON m.user_id = s.labeller_id
+                               WHERE s.item_id = k.id)
+                  -- (no member who may still be served it)
+                  AND NOT EXISTS (
+                        SELECT 1 FROM members m
+                         WHERE NOT EXISTS (SELECT 1 FROM skips s
+                                            WHERE s.item_id = k.id AND s.labeller_id = m.user_id)
+                           AND NOT EXISTS (SELECT 1 FROM labels l
+                                            WHERE l.item_id = k.id AND l.labeller_id = m.user_id
+                                              AND l.retracted_at IS NULL))
+              )::int AS "waitingOnSkips"
+         FROM skipped k`,
+      [projectId],
+    )) as SkipCounts[];
+    return row!;
   }
 
   /**

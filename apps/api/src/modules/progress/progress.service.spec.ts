@@ -19,6 +19,7 @@ function fakeRepository(costMs: { items: number; labellers: number }) {
       await takes(costMs.labellers);
       return { labellers: [], agreement: labelled > 0 ? 1 : null };
     }),
+    skipCounts: jest.fn(async () => ({ skipped: 0, waitingOnSkips: 0 })),
     classDistribution: jest.fn(async () => []),
     timeline: jest.fn(async () => []),
   };

@@ -28,7 +28,7 @@ interface Counted<T> {
 }
 
 /**
- * GET /projects/:id/progress. Each of its four parts is one statement over the project's rows, so on a
+ * GET /projects/:id/progress. Each of its five parts is one statement over the project's rows, so on a
  * large project each costs in proportion to its items or labels; a part that is slow to count is counted
  * at most once at a time per project on this instance (concurrent requests share the count) and reused
  * for a while (REUSE_COST_FACTOR), then while it is counted again (STALE_GRACE_MS).
@@ -41,15 +41,16 @@ export class ProgressService {
   constructor(private readonly progress: ProgressRepository) {}
 
   async forProject(project: ProjectEntity): Promise<ProgressResponse> {
-    const [counts, { labellers, agreement }, classDistribution, timeline] = await Promise.all([
+    const [counts, skipCounts, { labellers, agreement }, classDistribution, timeline] = await Promise.all([
       this.reuseOrCount(project.id, 'items', () => this.progress.itemCounts(project.id)),
+      this.reuseOrCount(project.id, 'skips', () => this.progress.skipCounts(project.id)),
       this.reuseOrCount(project.id, 'labellers', () => this.progress.labellersAndAgreement(project.id)),
       this.reuseOrCount(project.id, 'classes', () =>
         this.progress.classDistribution(project.id, project.classes),
       ),
       this.reuseOrCount(project.id, 'timeline', () => this.progress.timeline(project.id, TIMELINE_HOURS)),
     ]);
-    return { ...counts, labellers, classDistribution, agreement, timeline };
+    return { ...counts, ...skipCounts, labellers, classDistribution, agreement, timeline };
   }
 
   private async reuseOrCount<T>(projectId: string, part: string, count: () => Promise<T>): Promise<T> {

@@ -6,15 +6,14 @@ import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
 import { count } from '@/lib/plural';
 import { getsModels } from '@/lib/models';
+import { percent } from '@/lib/percent';
 import type { ServiceLinks } from '@/lib/service-links';
 import { signedOutPath } from '@/lib/return-path';
 import { ClassDistributionChart, LearningCurveChart, TimelineChart } from './charts';
+import { ClassMetricsTable } from './class-metrics';
+import { SkipsNotice } from './skips-notice';
 
 const REFRESH_MS = 2000;
-
-function percent(value: number | null): string {
-  return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
-}
 
 /** The project at a glance; it refreshes itself every few seconds while labellers work. */
 export function Dashboard({
@@ -108,6 +107,10 @@ export function Dashboard({
             <dd>{progress.leased}</dd>
           </div>
           <div>
+            <dt>Skipped</dt>
+            <dd data-testid="stat-skipped">{progress.skipped}</dd>
+          </div>
+          <div>
             <dt>Labels</dt>
             <dd data-testid="stat-labels">{labels}</dd>
           </div>
@@ -128,6 +131,7 @@ export function Dashboard({
             </dd>
           </div>
         </dl>
+        <SkipsNotice projectId={project.id} waitingOnSkips={progress.waitingOnSkips} />
       </section>
 
       <section className="panel" aria-labelledby="timeline-heading">
@@ -174,6 +178,13 @@ export function Dashboard({
         <h2 id="models-heading">Model: learning curve</h2>
         <LearningCurveChart models={models} />
       </section>
+
+      {latest && latest.metrics.perClass.length > 0 && (
+        <section className="panel" aria-labelledby="class-metrics-heading">
+          <h2 id="class-metrics-heading">Model: per class</h2>
+          <ClassMetricsTable model={latest} />
+        </section>
+      )}
 
       <section className="panel wide" aria-labelledby="versions-heading">
         <h2 id="versions-heading">Model versions</h2>
