@@ -32,6 +32,8 @@ describe('OpenAPI at /docs', () => {
     });
     expect(signIn.security).toEqual([]); // public: no credentials needed
     expect(document.paths['/auth/me'].get.security).toBeUndefined(); // the global requirement applies
+    const refused = document.paths['/auth/me'].get.responses['401'].content[json].schema;
+    expect(refused.properties.reason.enum).toContain('account-deactivated');
     expect(Object.keys(signIn.responses).sort()).toEqual(['200', '400', '401', '403', '429']);
     expect(signIn.responses['429'].content[json].schema.required).toEqual(['statusCode', 'error', 'message']);
 
