@@ -110,12 +110,24 @@ describe('sign-in, sessions and sign-out', () => {
 
     await http().patch(`/users/${user.id}`).set('Cookie', admin.cookie).send({ active: false }).expect(200);
 
-    await http().get('/auth/me').set('Cookie', cookie).expect(401);
+    // The next request from the user's browser says why the session ended, and who can undo it; a route
+    // that looks up its project with the session (one statement) says the same.
+    const deactivated = {
+      message: 'your account has been deactivated; an admin can reactivate it on the Users page',
+      reason: 'account-deactivated',
+    };
+    const refused = await http().get('/auth/me').set('Cookie', cookie).expect(401);
+    expect(refused.body).toEqual({ statusCode: 401, error: 'Unauthorized', ...deactivated });
+    const next = await http()
+      .post('/projects/00000000-0000-4000-8000-000000000000/next')
+      .set('Cookie', cookie)
+      .expect(401);
+    expect(next.body).toMatchObject(deactivated);
     const again = await http()
       .post('/auth/sign-in')
       .send({ email: user.email, password: user.password })
       .expect(403);
-    expect(again.body.message).toBe('this account has been deactivated; ask an admin to reactivate it');
+    expect(again.body).toMatchObject(deactivated);
     expect(again.headers['set-cookie']).toBeUndefined();
     // Only someone who knows the password learns that the account exists.
     const guess = await http().post('/auth/sign-in').send({ email: user.email, password: 'a wrong guess' });
@@ -123,6 +135,9 @@ describe('sign-in, sessions and sign-out', () => {
     expect(guess.body.message).toBe('wrong email or password');
 
     await http().patch(`/users/${user.id}`).set('Cookie', admin.cookie).send({ active: true }).expect(200);
+    // Reactivating does not bring the ended session back; it is only expired now.
+    const ended = await http().get('/auth/me').set('Cookie', cookie).expect(401);
+    expect(ended.body.message).toBe('your session has expired; sign in again');
     await http().post('/auth/sign-in').send({ email: user.email, password: user.password }).expect(200);
   });
 

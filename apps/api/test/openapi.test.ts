@@ -32,6 +32,8 @@ describe('OpenAPI at /docs', () => {
     });
     expect(signIn.security).toEqual([]); // public: no credentials needed
     expect(document.paths['/auth/me'].get.security).toBeUndefined(); // the global requirement applies
+    const refused = document.paths['/auth/me'].get.responses['401'].content[json].schema;
+    expect(refused.properties.reason.enum).toContain('account-deactivated');
     expect(Object.keys(signIn.responses).sort()).toEqual(['200', '400', '401', '403', '429']);
     expect(signIn.responses['429'].content[json].schema.required).toEqual(['statusCode', 'error', 'message']);
 
@@ -47,7 +49,7 @@ describe('OpenAPI at /docs', () => {
     const undo = document.paths['/projects/{projectId}/undo'].post;
     expect(Object.keys(undo.requestBody.content[json].schema.properties)).toEqual(['clientRequestId']);
 
-    expect(document.paths['/projects/{id}/members/{userId}'].put).toBeDefined();
+    expect(document.paths['/projects/{projectId}/members/{userId}'].put).toBeDefined();
     const clearSkips = document.paths['/projects/{projectId}/skips/clear'].post;
     expect(clearSkips.responses['200'].content[json].schema.required).toEqual(['cleared', 'next']);
     const next = document.paths['/projects/{projectId}/next'].post.responses['200'].content[json].schema;
@@ -59,5 +61,29 @@ describe('OpenAPI at /docs', () => {
       session: { type: 'apiKey', in: 'cookie', name: 'foreman_session' },
       'api-token': { type: 'http', scheme: 'bearer' },
     });
+  });
+
+  it('names the project in every path by one parameter, projectId, which each operation declares', async () => {
+    const { body: document } = await request(api.app.getHttpServer()).get('/docs-json').expect(200);
+    const paths = Object.keys(document.paths as Record<string, unknown>);
+    const projectParams = paths.flatMap((path) =>
+      [...path.matchAll(/\/projects\/\{(\w+)\}/g)].map((match) => `${path}: ${match[1]}`),
+    );
+    expect(projectParams.length).toBeGreaterThan(5);
+    expect(projectParams.filter((named) => !named.endsWith(': projectId'))).toEqual([]);
+
+    // A script filling in the path from /docs finds each {name} among the operation's parameters.
+    for (const [path, operations] of Object.entries(
+      document.paths as Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>,
+    )) {
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+      for (const [method, operation] of Object.entries(operations)) {
+        const declared = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        expect({ operation: `${method} ${path}`, params: declared.sort() }).toEqual({
+          operation: `${method} ${path}`,
+          params: inPath,
+        });
+      }
+    }
   });
 });

@@ -137,9 +137,10 @@ describe('accounts (admin)', () => {
     await http().get('/auth/me').set('Cookie', session).expect(401);
     const refused = await http().get('/auth/me').set('Authorization', bearer).expect(401);
     // A script's owner is told why, unlike for a token that does not exist.
-    expect(refused.body.message).toBe(
-      "the API token's account is deactivated; an admin can reactivate it on the Users page",
-    );
+    expect(refused.body).toMatchObject({
+      message: "the API token's account is deactivated; an admin can reactivate it on the Users page",
+      reason: 'account-deactivated',
+    });
     const unknown = await http().get('/auth/me').set('Authorization', 'Bearer not-a-token').expect(401);
     expect(unknown.body.message).toBe('the API token is unknown, expired or revoked');
     const leases = await db.query(`SELECT 1 FROM leases WHERE labeller_id = $1`, [account.id]);

@@ -134,3 +134,39 @@ test('an admin sets a labeller’s forgotten password on the Users page; the lab
   const again = await signedInPage(browser, email, newPassword);
   await again.context.close();
 });
+
+test('an admin deactivates a labeller whose labelling page is open; the labeller is told so on the sign-in page and when signing in', async ({
+  browser,
+}) => {
+  const labellerAccount = await api.labeller('Rosalind Franklin');
+  const items = [
+    { id: 'r1', text: 'one' },
+    { id: 'r2', text: 'two' },
+  ];
+  const project = await api.project({ inputKind: 'text', shape: null, classes: ['yes', 'no'] }, items, [
+    labellerAccount,
+  ]);
+  const labeller = await signedInPage(browser, labellerAccount.email, labellerAccount.password);
+  await labeller.page.goto(`/projects/${project.id}/label`);
+  await expect(labeller.page.getByTestId('item')).toHaveAttribute('data-external-id', 'r1');
+
+  const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  await admin.page.getByRole('link', { name: 'Labellers' }).click();
+  await admin.page.getByRole('button', { name: 'Deactivate Rosalind Franklin' }).click();
+  await expect(admin.page.getByRole('button', { name: 'Reactivate Rosalind Franklin' })).toBeVisible();
+  await admin.context.close();
+
+  // The next label is refused; the sign-in page says why instead of 'your session ran out'.
+  const deactivated =
+    'Your account has been deactivated. An admin can reactivate it on the Users page; then sign in again.';
+  await labeller.page.keyboard.press('1');
+  await expect(labeller.page).toHaveURL(/\/sign-in\?expired=1&next=%2Fprojects%2F/);
+  await expect(labeller.page.getByRole('main').getByRole('status')).toHaveText(deactivated);
+  // Signing in with the right password says the same; a wrong one does not tell the account exists.
+  await labeller.page.getByLabel('Email').fill(labellerAccount.email);
+  await labeller.page.getByLabel('Password').fill(labellerAccount.password);
+  await labeller.page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(labeller.page.locator('#sign-in-error')).toHaveText(deactivated);
+  await labeller.context.close();
+  await expectSignInRefused(browser, labellerAccount.email, 'not-rosalinds-password');
+});

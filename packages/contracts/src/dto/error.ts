@@ -18,14 +18,21 @@ export const queueConflictReasonSchema = z.enum([
   'not-leased',
 ]);
 
+/**
+ * Why credentials were refused, for clients that act on it. account-deactivated: an admin deactivated the
+ * account (401 for its session or API token; 403 at sign-in, said only to someone who gave its password).
+ */
+export const authRefusalReasonSchema = z.enum(['account-deactivated']);
+
 /** The one shape of every error the API answers. Never a stack trace. */
 export const apiErrorSchema = z.object({
   statusCode: z.number().int(),
   error: z.string(),
   message: z.string(),
   details: z.unknown().optional(),
-  reason: queueConflictReasonSchema.optional(),
+  reason: z.enum([...queueConflictReasonSchema.options, ...authRefusalReasonSchema.options]).optional(),
 });
 
 export type QueueConflictReason = z.infer<typeof queueConflictReasonSchema>;
+export type AuthRefusalReason = z.infer<typeof authRefusalReasonSchema>;
 export type ApiError = z.infer<typeof apiErrorSchema>;

@@ -39,7 +39,7 @@ export class AuthController {
   @ApiErrorResponses(
     [400, 'the body is invalid'],
     [401, 'wrong email or password'],
-    [403, 'the account is deactivated'],
+    [403, "the account is deactivated (reason 'account-deactivated'); said only for its right password"],
     [429, 'too many attempts; see Retry-After'],
   )
   async signIn(
@@ -63,7 +63,10 @@ export class AuthController {
 
   @Get('me')
   @ApiJsonResponse(200, 'the signed-in account', userResponseSchema)
-  @ApiErrorResponses([401, 'not signed in, or the session has expired'])
+  @ApiErrorResponses([
+    401,
+    "not signed in, or the session has expired; reason 'account-deactivated' when an admin deactivated the account",
+  ])
   async me(@CurrentUser() caller: AuthenticatedUser): Promise<{ user: User }> {
     return { user: await this.auth.me(caller.id) };
   }

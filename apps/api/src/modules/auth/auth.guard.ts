@@ -1,5 +1,6 @@
 import {
   ForbiddenException,
+  HttpStatus,
   Injectable,
   UnauthorizedException,
   type CanActivate,
@@ -10,6 +11,7 @@ import type { Request } from 'express';
 import type { Role } from '@foreman/contracts';
 import type { ProjectEntity } from '@foreman/database';
 import { ProjectAccessService, projectKey, type ProjectKey } from '../projects/project-access.service';
+import { accountDeactivated } from './account-deactivated';
 import { IS_PUBLIC, REQUIRED_ROLES, ROUTE_PROJECT, type RouteProjectSource } from './auth.decorators';
 import { AuthRepository } from './auth.repository';
 import type { AuthenticatedUser } from './authenticated-user';
@@ -61,11 +63,12 @@ export class AuthGuard implements CanActivate {
       const owner = await this.auth.findApiTokenOwner(tokenHash);
       if (!owner) {
         // (a script's owner needs to know whether to ask an admin or to make a new token)
-        throw new UnauthorizedException(
-          (await this.auth.isTokenOfDeactivatedUser(tokenHash))
-            ? "the API token's account is deactivated; an admin can reactivate it on the Users page"
-            : 'the API token is unknown, expired or revoked',
-        );
+        throw (await this.auth.isTokenOfDeactivatedUser(tokenHash))
+          ? accountDeactivated(
+              HttpStatus.UNAUTHORIZED,
+              "the API token's account is deactivated; an admin can reactivate it on the Users page",
+            )
+          : new UnauthorizedException('the API token is unknown, expired or revoked');
       }
       const user: AuthenticatedUser = { ...owner, via: 'api-token' };
       return { user, project: key && (await this.access.findVisible(user, key)) };
@@ -76,7 +79,13 @@ export class AuthGuard implements CanActivate {
     const found = key
       ? await this.access.findSessionOwnerWithProject(tokenHash, key)
       : { owner: await this.auth.findSessionOwner(tokenHash), project: null };
-    if (!found?.owner) throw new UnauthorizedException('your session has expired; sign in again');
+    if (!found?.owner) {
+      // (the user is told why their session ended; asked only after a refusal, so an accepted request
+      // makes no second statement)
+      throw (await this.auth.isSessionOfDeactivatedUser(tokenHash))
+        ? accountDeactivated(HttpStatus.UNAUTHORIZED)
+        : new UnauthorizedException('your session has expired; sign in again');
+    }
     return { user: { ...found.owner, via: 'session' }, project: found.project };
   }
 }

@@ -58,6 +58,19 @@ export class AuthRepository {
   }
 
   /**
+   * Whether the session with this hash, ended or not, belongs to a deactivated user (asked only after a
+   * refusal). Deactivating revokes the user's sessions but keeps the rows; they are cleared out only when
+   * the user signs in again, which needs the account active.
+   */
+  async isSessionOfDeactivatedUser(tokenHash: string): Promise<boolean> {
+    const rows = (await this.db.query(
+      `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND NOT u.active`,
+      [tokenHash],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
    * A new session for the user, valid for `ttlHours`; the user's expired and revoked sessions are
    * cleared out at the same time so the table does not grow without end.
    */

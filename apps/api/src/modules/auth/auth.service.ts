@@ -1,6 +1,6 @@
 import {
   BadRequestException,
-  ForbiddenException,
+  HttpStatus,
   Inject,
   Injectable,
   NotFoundException,
@@ -11,6 +11,7 @@ import { API_CONFIG, type ApiConfig } from '../../config/env';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { toUser } from '../users/users.service';
+import { accountDeactivated } from './account-deactivated';
 import { AuthRepository } from './auth.repository';
 import type { AuthenticatedUser } from './authenticated-user';
 import { hashSecretToken, newSecretToken } from './secret-token';
@@ -40,9 +41,7 @@ export class AuthService {
     const account = await this.users.findCredentials(email);
     const matches = await this.passwords.verify(account?.passwordHash ?? null, password);
     if (!account || !matches) throw new UnauthorizedException('wrong email or password');
-    if (!account.active) {
-      throw new ForbiddenException('this account has been deactivated; ask an admin to reactivate it');
-    }
+    if (!account.active) throw accountDeactivated(HttpStatus.FORBIDDEN);
     const token = newSecretToken();
     const expiresAt = await this.auth.createSession(
       account.id,

@@ -11,14 +11,14 @@ import { ProjectsService } from './projects.service';
 @ApiTags('projects')
 @ApiErrorResponses([401, 'not signed in'], [403, 'not an admin'], [404, 'no such project or user'])
 @Roles('admin')
-@Controller('projects/:id/members')
+@Controller('projects/:projectId/members')
 export class ProjectMembersController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Get()
   @ApiJsonResponse(200, "the project's members, by email", z.array(userSchema))
-  list(@CurrentUser() caller: AuthenticatedUser, @Param('id') id: string): Promise<User[]> {
-    return this.projects.listMembers(caller, id);
+  list(@CurrentUser() caller: AuthenticatedUser, @Param('projectId') projectId: string): Promise<User[]> {
+    return this.projects.listMembers(caller, projectId);
   }
 
   @Put(':userId')
@@ -26,10 +26,10 @@ export class ProjectMembersController {
   @ApiJsonResponse(204, 'the user is a member (adding twice is fine)')
   add(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('id') id: string,
+    @Param('projectId') projectId: string,
     @Param('userId', ParseUUIDPipe) userId: string,
   ): Promise<void> {
-    return this.projects.addMember(caller, id, userId);
+    return this.projects.addMember(caller, projectId, userId);
   }
 
   @Delete(':userId')
@@ -37,9 +37,9 @@ export class ProjectMembersController {
   @ApiJsonResponse(204, 'the user is no longer a member; their leases in the project are released')
   remove(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('id') id: string,
+    @Param('projectId') projectId: string,
     @Param('userId', ParseUUIDPipe) userId: string,
   ): Promise<void> {
-    return this.projects.removeMember(caller, id, userId);
+    return this.projects.removeMember(caller, projectId, userId);
   }
 }

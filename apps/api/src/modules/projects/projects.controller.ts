@@ -31,11 +31,11 @@ export class ProjectsController {
     return this.projects.list(caller);
   }
 
-  @Get(':id')
+  @Get(':projectId')
   @ApiJsonResponse(200, 'the project', projectSchema)
   @ApiErrorResponses([404, 'no such project, or the caller is not a member'])
-  get(@CurrentUser() caller: AuthenticatedUser, @Param('id') id: string): Promise<Project> {
-    return this.projects.get(caller, id);
+  get(@CurrentUser() caller: AuthenticatedUser, @Param('projectId') projectId: string): Promise<Project> {
+    return this.projects.get(caller, projectId);
   }
 
   @Post()
@@ -50,7 +50,7 @@ export class ProjectsController {
     return this.projects.create(caller, body);
   }
 
-  @Patch(':id')
+  @Patch(':projectId')
   @Roles('admin')
   @ApiJsonBody(updateProjectRequestSchema)
   @ApiJsonResponse(200, 'the updated project', projectSchema)
@@ -62,9 +62,9 @@ export class ProjectsController {
   )
   update(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('id') id: string,
+    @Param('projectId') projectId: string,
     @Body(new ZodValidationPipe(updateProjectRequestSchema)) body: UpdateProjectRequest,
   ): Promise<Project> {
-    return this.projects.update(caller, id, body);
+    return this.projects.update(caller, projectId, body);
   }
 }

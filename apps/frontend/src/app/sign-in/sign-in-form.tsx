@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { ACCOUNT_DEACTIVATED } from './deactivated';
 
 export function SignInForm({ returnTo }: { returnTo: string }) {
   const router = useRouter();
@@ -22,6 +23,8 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
     } catch (caught) {
       setBusy(false);
       if (isApiError(caught, 401)) setError('That email and password do not match an active account.');
+      else if (isApiError(caught, 403) && caught.body?.reason === 'account-deactivated')
+        setError(ACCOUNT_DEACTIVATED);
       else if (isApiError(caught, 429)) setError('Too many attempts. Wait a minute and try again.');
       else if (isApiError(caught)) setError(caught.message);
       else setError('Something went wrong. Try again.');

@@ -1,6 +1,6 @@
 import { cookies } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
-import type { User } from '@foreman/contracts';
+import type { ApiError, User } from '@foreman/contracts';
 import { env } from '@/env';
 import { createApiClient, type ApiClient } from './client';
 import { isApiError } from './errors';
@@ -15,14 +15,24 @@ export function signInPath(returnTo: string): string {
   return `/sign-in?next=${encodeURIComponent(returnTo)}`;
 }
 
-/** The signed-in user, or null when there is no valid session. */
-export async function currentUser(): Promise<User | null> {
+/**
+ * The signed-in user; or none, with the reason the API gave for refusing the session cookie if it gave one
+ * (`account-deactivated`: an admin deactivated the account, which ended its sessions).
+ */
+export type Session = { user: User } | { user: null; refusal: ApiError['reason'] };
+
+export async function currentSession(): Promise<Session> {
   try {
-    return (await (await serverApi()).me()).user;
+    return await (await serverApi()).me();
   } catch (error) {
-    if (isApiError(error, 401)) return null;
+    if (isApiError(error, 401)) return { user: null, refusal: error.body?.reason };
     throw error;
   }
+}
+
+/** The signed-in user, or null when there is no valid session. */
+export async function currentUser(): Promise<User | null> {
+  return (await currentSession()).user;
 }
 
 /** Sends visitors without a session to sign in, coming back to `returnTo` afterwards. */
