@@ -49,10 +49,18 @@ export function fitNormaliser(inputs: readonly ModelInput[]): Normaliser {
     }
   }
   if (!Number.isFinite(min) || max <= min) return { offset: Number.isFinite(min) ? min : 0, scale: 1 };
-  return { offset: min, scale: max - min };
+  // (a range wider than a double holds, say -1e308..1e308, scales by the largest double instead)
+  return { offset: min, scale: Math.min(max - min, Number.MAX_VALUE) };
 }
 
-/** Writes `input`, normalised, into `target` at row `row`. */
+/**
+ * How far outside the training range [0, 1] a normalised input may go. An item scored with values far
+ * beyond every labelled one (an imported 1e39 among digits) overflowed the model's 32-bit floats: every
+ * score came out NaN and the project never got a ranking. Clamped, it is just an extreme input.
+ */
+const NORMALISED_LIMIT = 1e6;
+
+/** Writes `input`, normalised (and clamped to ±NORMALISED_LIMIT), into `target` at row `row`. */
 export function writeNormalised(
   target: Float32Array,
   row: number,
@@ -60,8 +68,10 @@ export function writeNormalised(
   normaliser: Normaliser,
 ): void {
   const width = input.length;
-  for (let i = 0; i < width; i++)
-    target[row * width + i] = (input[i]! - normaliser.offset) / normaliser.scale;
+  for (let i = 0; i < width; i++) {
+    const value = (input[i]! - normaliser.offset) / normaliser.scale;
+    target[row * width + i] = Math.min(NORMALISED_LIMIT, Math.max(-NORMALISED_LIMIT, value));
+  }
 }
 
 /**

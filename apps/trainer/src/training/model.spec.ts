@@ -91,6 +91,31 @@ describe('trainer models', () => {
     loaded.dispose();
   });
 
+  it('scores items far outside the labelled range (1e39 among numbers up to 10) with finite probabilities', async () => {
+    const flat: ModelSpec = { shape: [2], classes: ['a', 'b'], multiLabel: false };
+    const items: LabelledItem[] = Array.from({ length: 10 }, (_, index) => ({
+      itemId: index + 1,
+      input: [index, 10 - index],
+      values: [[index < 5 ? 'a' : 'b']],
+    }));
+    const normaliser = fitNormaliser(items.map((item) => item.input));
+    const model = createModel(flat, 2);
+    await fitModel(model, buildDataset(items, flat, normaliser), flat, { epochs: 2, batchSize: 4 });
+    const extremes = [
+      [1e39, 0],
+      [0, -1e39],
+      [1e308, 1e308],
+    ].map((input, index) => ({
+      itemId: 100 + index,
+      input,
+      values: [['a']],
+    }));
+    const scored = buildDataset(extremes, flat, normaliser);
+    const probabilities = predictProbabilities(model, scored.inputs, scored.size, flat);
+    expect(Array.from(probabilities).every(Number.isFinite)).toBe(true);
+    model.dispose();
+  });
+
   it('measures quality on labels it did not train on, per class, including classes nobody labelled', async () => {
     // The logistic model: this is about the evaluation, and it trains in a blink.
     const flat: ModelSpec = { ...digits, shape: [64] };
