@@ -33,6 +33,10 @@ describe('createRowValidator', () => {
     [{ vector: [1, 2, null, 4] }, /vector\[2\]/],
     [{ vector: '1,2,3,4' }, /must be an array/],
     [{ id: 1.5, vector: [1, 2, 3, 4] }, /"id" must be a string or an integer/],
+    [
+      { id: Number.MAX_SAFE_INTEGER + 2, vector: [1, 2, 3, 4] },
+      /"id" is an integer too large to read exactly .*as a string/,
+    ],
     [{ id: 'x'.repeat(257), vector: [1, 2, 3, 4] }, /longer than 256/],
     [{ text: 'hi' }, /takes vector items \("vector"\), not "text"/],
     [{}, /missing "vector"/],

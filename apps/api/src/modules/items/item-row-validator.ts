@@ -77,6 +77,10 @@ export function createRowValidator(project: { inputKind: InputKind; shape: numbe
   function externalIdOf(id: unknown, payload: ItemPayload): string | { reason: string } {
     if (id === undefined || id === null) return contentId(payload);
     const text = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : id;
+    if (typeof id === 'number' && Number.isInteger(id) && typeof text !== 'string') {
+      // (JSON parsing has already rounded it: 9007199254740993 arrives as ...992)
+      return { reason: '"id" is an integer too large to read exactly (above 2^53 - 1); send it as a string' };
+    }
     if (typeof text !== 'string') return { reason: '"id" must be a string or an integer' };
     if (text === '') return { reason: '"id" is empty' };
     if (UNSTORABLE.test(text)) return { reason: `"id" ${UNSTORABLE_REASON}` };
