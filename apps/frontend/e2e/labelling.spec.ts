@@ -262,6 +262,8 @@ test('the admin sees a model version with its accuracy, and downloads exports', 
     expect(recall).toMatch(support === '0' ? /^— no held-out items of this class yet$/ : /^\d+(\.\d)?%$/);
   }
   await expect(page.getByRole('img', { name: /^Learning curve/ })).toBeVisible();
+  // Each chart is one named image: no unnamed keyboard widget inside it for Tab to stop on.
+  await expect(page.locator('.chart [role="application"], .chart [tabindex="0"]')).toHaveCount(0);
 
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Export CSV' }).click();

@@ -20,6 +20,10 @@ const INK = '#1f3a5f';
 const ACCENT = '#0b6e4f';
 const GRID = '#d6dae0';
 
+/**
+ * A chart as one image named by `label`. Its chart turns Recharts' keyboard layer off (`accessibilityLayer`):
+ * it made each chart an unnamed "application" that Tab stopped in, point by point, between the page's controls.
+ */
 function ChartFrame({ label, children }: { label: string; children: React.ReactElement }) {
   return (
     <div className="chart" role="img" aria-label={label}>
@@ -45,7 +49,7 @@ export function TimelineChart({ timeline }: { timeline: ProgressResponse['timeli
   });
   return (
     <ChartFrame label={`Labels over time: ${total} in total over ${data.length} hour${data.length === 1 ? '' : 's'}`}>
-      <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+      <ComposedChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
         <CartesianGrid stroke={GRID} strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="at" tick={{ fontSize: 12 }} />
         <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
@@ -71,7 +75,7 @@ export function ClassDistributionChart({
   const summary = data.map((entry) => `${entry.className}: ${entry.count}`).join(', ');
   return (
     <ChartFrame label={`Labels per class. ${summary}`}>
-      <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+      <BarChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
         <CartesianGrid stroke={GRID} strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="className" tick={{ fontSize: 12 }} interval={0} />
         <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
@@ -104,7 +108,7 @@ export function LearningCurveChart({ models }: { models: readonly ModelVersion[]
     <ChartFrame
       label={`Learning curve: ${shown}; latest ${last ? `${last.accuracy}% after ${count(last.labels, 'label')}` : ''}`}
     >
-      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 20, left: 0 }}>
+      <LineChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 20, left: 0 }}>
         <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
         <XAxis
           dataKey="labels"
