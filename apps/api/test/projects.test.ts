@@ -193,6 +193,43 @@ describe('projects', () => {
     expect(await storedRow(project.id)).toEqual(before);
   });
 
+  it('deletes an archived project for good, with its items and labels; refuses one not archived', async () => {
+    const project = await createProject({ ...digits, name: 'Scratch' });
+    const labeller = await createUserWithSession(api, { projectIds: [project.id] });
+    const [item] = (await db.query(
+      `INSERT INTO items (project_id, external_id, payload, remaining_labels) VALUES ($1, 'a', '[]', 1) RETURNING id`,
+      [project.id],
+    )) as { id: number }[];
+    await db.query(
+      `INSERT INTO labels (project_id, item_id, labeller_id, value, client_request_id) VALUES ($1, $2, $3, '{7}', 'd1')`,
+      [project.id, item!.id, labeller.id],
+    );
+    const rowsOf = async () =>
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM items WHERE project_id = $1)::int AS items,
+                  (SELECT count(*) FROM labels WHERE project_id = $1)::int AS labels`,
+          [project.id],
+        )
+      )[0];
+
+    const refused = await http().delete(`/projects/${project.id}`).set('Cookie', admin.cookie).expect(409);
+    expect(refused.body.message).toBe(
+      'project "Scratch" is not archived: archive it first (deleting it cannot be undone)',
+    );
+    expect(await rowsOf()).toEqual({ items: 1, labels: 1 });
+
+    await http()
+      .patch(`/projects/${project.id}`)
+      .set('Cookie', admin.cookie)
+      .send({ archived: true })
+      .expect(200);
+    await http().delete(`/projects/${project.id}`).set('Cookie', admin.cookie).expect(204);
+    expect(await rowsOf()).toEqual({ items: 0, labels: 0 });
+    await http().get(`/projects/${project.id}`).set('Cookie', admin.cookie).expect(404);
+    await http().delete(`/projects/${project.id}`).set('Cookie', admin.cookie).expect(404);
+  });
+
   it('answers 404 for an unknown project id, well-formed or not', async () => {
     await http()
       .get('/projects/00000000-0000-4000-8000-000000000000')
@@ -232,6 +269,7 @@ describe('projects', () => {
         http().get(`/projects/${project.id}/members`),
         http().put(`/projects/${project.id}/members/${labeller.id}`),
         http().delete(`/projects/${project.id}/members/${labeller.id}`),
+        http().delete(`/projects/${project.id}`),
       ];
       for (const call of calls) {
         const response = await call.set('Cookie', labeller.cookie);

@@ -56,3 +56,40 @@ test('an admin archives a project: the labeller’s label page says labelling is
   await expect(closed).toHaveCount(0);
   await labeller.context.close();
 });
+
+test('an admin deletes an archived project, after typing its name; it is gone for its labellers too', async ({
+  browser,
+}) => {
+  const api = await AdminApi.signIn();
+  const ada = await api.labeller('Ada');
+  const items = [{ id: 'd1', text: 'text' }];
+  const project = await api.project(
+    { name: 'Delete e2e', classes: ['a', 'b'], inputKind: 'text', shape: null },
+    items,
+    [ada],
+  );
+
+  const admin = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  const { page } = admin;
+  await page.goto(`/projects/${project.id}/settings`);
+  // Only an archived project can be deleted: archiving comes first, and can be undone.
+  await expect(page.getByRole('button', { name: 'Delete project' })).toHaveCount(0);
+  await api.archive(project.id);
+  await page.reload();
+  const button = page.getByRole('button', { name: 'Delete project' });
+  await expect(button).toBeDisabled();
+  const name = page.getByLabel(/Type the project’s name/);
+  await name.fill('Delete e2');
+  await expect(button).toBeDisabled();
+  await name.fill('Delete e2e');
+  await button.click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { name: 'Delete e2e' })).toHaveCount(0);
+  await admin.context.close();
+  await api.dispose();
+
+  const labeller = await signedInPage(browser, ada.email, ada.password);
+  const response = await labeller.page.goto(`/projects/${project.id}/label`);
+  expect(response?.status()).toBe(404);
+  await labeller.context.close();
+});

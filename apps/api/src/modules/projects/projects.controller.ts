@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
@@ -66,5 +66,14 @@ export class ProjectsController {
     @Body(new ZodValidationPipe(updateProjectRequestSchema)) body: UpdateProjectRequest,
   ): Promise<Project> {
     return this.projects.update(caller, projectId, body);
+  }
+
+  @Delete(':projectId')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiJsonResponse(204, 'deleted for good, with its items, labels and models')
+  @ApiErrorResponses([403, 'not an admin'], [404, 'no such project'], [409, 'the project is not archived'])
+  delete(@CurrentUser() caller: AuthenticatedUser, @Param('projectId') projectId: string): Promise<void> {
+    return this.projects.delete(caller, projectId);
   }
 }

@@ -110,6 +110,17 @@ export class ProjectsRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Deletes the project if it is archived, with its items, labels, leases, skips and model versions (by
+   * cascade; the scheduler drops its ranking partitions at its next sweep). False when it was not archived.
+   */
+  async deleteArchived(projectId: string): Promise<boolean> {
+    const [, deleted] = (await this.db.query(`DELETE FROM projects WHERE id = $1 AND archived`, [
+      projectId,
+    ])) as [unknown, number];
+    return deleted > 0;
+  }
+
   /** Removes the user and releases their leases in the project, so their items go back to the queue. */
   async removeMember(projectId: string, userId: string): Promise<void> {
     await this.db.transaction(async (manager) => {

@@ -106,6 +106,19 @@ export class ProjectsService {
     return toProject(updated);
   }
 
+  /**
+   * Deletes an archived project and everything in it, for good (409 while it is not archived: archiving
+   * first closes labelling and gives a step that can be undone before one that cannot).
+   */
+  async delete(caller: AuthenticatedUser, projectId: string): Promise<void> {
+    const project = await this.access.getForUser(caller, projectId);
+    if (!project.archived || !(await this.projects.deleteArchived(project.id))) {
+      throw new ConflictException(
+        `project "${project.name}" is not archived: archive it first (deleting it cannot be undone)`,
+      );
+    }
+  }
+
   private async refuseConflictsWithData(current: ProjectEntity, next: ProjectSettings): Promise<void> {
     const changesKind = next.inputKind !== current.inputKind;
     const changesLength = next.inputKind === 'vector' && product(next.shape) !== product(current.shape);

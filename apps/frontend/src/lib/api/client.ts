@@ -74,6 +74,7 @@ export function createApiClient({ baseUrl, headers = {} }: ClientOptions) {
     getProject: (id: string) => call<Project>('GET', project(id)),
     createProject: (request: CreateProjectRequest) => call<Project>('POST', '/projects', request),
     updateProject: (id: string, request: UpdateProjectRequest) => call<Project>('PATCH', project(id), request),
+    deleteProject: (id: string) => call<void>('DELETE', project(id)),
     listMembers: (id: string) => call<User[]>('GET', `${project(id)}/members`),
     addMember: (id: string, userId: string) => call<unknown>('PUT', `${project(id)}/members/${userId}`),
     removeMember: (id: string, userId: string) => call<unknown>('DELETE', `${project(id)}/members/${userId}`),

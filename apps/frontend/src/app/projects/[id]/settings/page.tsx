@@ -5,6 +5,7 @@ import { serviceLinks } from '@/lib/service-links';
 import { ProjectForm } from '../../_components/project-form';
 import { ArchivedNotice } from '../_components/archived-notice';
 import { ArchiveProject } from './archive-project';
+import { DeleteProject } from './delete-project';
 import { ImportUpload } from './import-upload';
 import { Members } from './members';
 
@@ -61,6 +62,12 @@ export default async function ProjectSettingsPage({
           <h2 id="archive-heading">Archive</h2>
           <ArchiveProject project={project} />
         </section>
+        {project.archived && (
+          <section className="panel" aria-labelledby="delete-heading">
+            <h2 id="delete-heading">Delete</h2>
+            <DeleteProject project={project} />
+          </section>
+        )}
         {(links.rabbitmq || links.adminer) && (
           <section className="panel" aria-labelledby="ops-heading">
             <h2 id="ops-heading">Operations</h2>
