@@ -8,9 +8,10 @@ import { QuotaRepository } from './quota.repository';
 const RETRYABLE = new Set(['40001', '40P01']);
 
 /**
- * Labels-per-item quotas. The API keeps remaining_labels up to date label by label; this repairs whole
- * projects when that cannot hold: after an admin changes labels_per_item (items already labelled once
- * need another label, or are done), and once for every project when the scheduler starts.
+ * Labels-per-item quotas. The API keeps remaining_labels up to date label by label, and applies a new
+ * labels_per_item to them in the same transaction (from each item's label_count); this checks whole
+ * projects against their live labels after such a change, and once for every project when the scheduler
+ * starts, and repairs any item that drifted.
  */
 @Injectable()
 export class QuotaService {
