@@ -11,13 +11,25 @@ export interface ProjectQuota {
 @Injectable()
 export class QuotaRepository {
   /** Projects whose labels_per_item changed since their items were last reconciled (or never were). */
-  async projectsToReconcile(tx: EntityManager, all: boolean): Promise<ProjectQuota[]> {
-    return tx.query(
-      `SELECT p.id AS "projectId", p.labels_per_item AS "labelsPerItem"
-         FROM projects p LEFT JOIN project_queue_state s ON s.project_id = p.id
+  async projectsToReconcile(tx: EntityManager, all: boolean): Promise<string[]> {
+    const rows = (await tx.query(
+      `SELECT p.id FROM projects p LEFT JOIN project_queue_state s ON s.project_id = p.id
         WHERE $1 OR s.reconciled_labels_per_item IS DISTINCT FROM p.labels_per_item`,
       [all],
-    );
+    )) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * The project's labels_per_item, its row locked against changes until the transaction ends; null if the
+   * project is gone. In REPEATABLE READ, a change committed since the snapshot fails this with 40001.
+   */
+  async lockQuota(tx: EntityManager, projectId: string): Promise<ProjectQuota | null> {
+    const [row] = (await tx.query(
+      `SELECT id AS "projectId", labels_per_item AS "labelsPerItem" FROM projects WHERE id = $1 FOR SHARE`,
+      [projectId],
+    )) as ProjectQuota[];
+    return row ?? null;
   }
 
   /** Takes the project's scheduler lock if free; false while a ranking is being applied to it. */

@@ -4,10 +4,10 @@ import { ProgressService } from './progress.service';
 
 // The repository is a fake that says how long each count took: a real slow count needs a project of a
 // million labels (minutes to build). tests/progress.test.ts runs the statements themselves.
-const project = { id: 'p1', classes: ['cat', 'dog'] } as ProjectEntity;
+const project = { id: 'p1', classes: ['cat', 'dog'], labelsPerItem: 2 } as ProjectEntity;
 
 /** Each count takes its cost in (fake) time; the parts run side by side, as on separate connections. */
-function fakeRepository(costMs: { items: number; labellers: number }) {
+function fakeRepository(costMs: { items: number; labellers: number; classes?: number }) {
   const takes = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   let labelled = 0;
   const repository = {
@@ -20,7 +20,10 @@ function fakeRepository(costMs: { items: number; labellers: number }) {
       return { labellers: [], agreement: labelled > 0 ? 1 : null };
     }),
     skipCounts: jest.fn(async () => ({ skipped: 0, waitingOnSkips: 0 })),
-    classDistribution: jest.fn(async () => []),
+    classDistribution: jest.fn(async (_projectId: string, classes: string[]) => {
+      await takes(costMs.classes ?? 0);
+      return classes.map((className) => ({ className, count: 0 }));
+    }),
     timeline: jest.fn(async () => []),
   };
   const service = new ProgressService(repository as unknown as ProgressRepository);
@@ -29,8 +32,8 @@ function fakeRepository(costMs: { items: number; labellers: number }) {
     repository,
     label: () => (labelled += 1),
     /** One request, answered once every count it started has finished. */
-    request: async () => {
-      const answer = service.forProject(project);
+    request: async (of = project) => {
+      const answer = service.forProject(of);
       await jest.runAllTimersAsync();
       return answer;
     },
@@ -85,6 +88,24 @@ describe('ProgressService', () => {
     wait(11 * 60_000);
     expect(await request()).toMatchObject({ agreement: 1 });
     expect(repository.labellersAndAgreement).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts the items afresh once labels per item changed, however slow their count', async () => {
+    const { repository, label, request } = fakeRepository({ items: 2_000, labellers: 5 });
+    await request(); // item counts counted in 2 s: reused for 20 s from their start
+    label(); // (the item with one label is fully labelled at one label per item)
+    wait(1_000);
+    expect(await request({ ...project, labelsPerItem: 1 })).toMatchObject({ fullyLabelled: 1 });
+    expect(repository.itemCounts).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts the classes afresh once they changed, however slow their count', async () => {
+    const { repository, request } = fakeRepository({ items: 5, labellers: 5, classes: 2_000 });
+    await request();
+    wait(1_000);
+    const progress = await request({ ...project, classes: ['cat', 'dog', 'bird'] });
+    expect(progress.classDistribution.map(({ className }) => className)).toEqual(['cat', 'dog', 'bird']);
+    expect(repository.classDistribution).toHaveBeenCalledTimes(2);
   });
 
   it('lets concurrent requests share one count', async () => {

@@ -41,20 +41,23 @@ export class ProgressService {
   constructor(private readonly progress: ProgressRepository) {}
 
   async forProject(project: ProjectEntity): Promise<ProgressResponse> {
+    // A part is reused only under the settings it was counted with: the API applies a new labels per item
+    // to the items' remaining labels at once, and the admin who changed it expects to see it at once.
+    const { id, labelsPerItem, classes } = project;
     const [counts, skipCounts, { labellers, agreement }, classDistribution, timeline] = await Promise.all([
-      this.reuseOrCount(project.id, 'items', () => this.progress.itemCounts(project.id)),
-      this.reuseOrCount(project.id, 'skips', () => this.progress.skipCounts(project.id)),
-      this.reuseOrCount(project.id, 'labellers', () => this.progress.labellersAndAgreement(project.id)),
-      this.reuseOrCount(project.id, 'classes', () =>
-        this.progress.classDistribution(project.id, project.classes),
+      this.reuseOrCount(`${id}/items/${labelsPerItem}`, () => this.progress.itemCounts(id)),
+      this.reuseOrCount(`${id}/skips/${labelsPerItem}`, () => this.progress.skipCounts(id)),
+      this.reuseOrCount(`${id}/labellers`, () => this.progress.labellersAndAgreement(id)),
+      this.reuseOrCount(`${id}/classes/${JSON.stringify(classes)}`, () =>
+        this.progress.classDistribution(id, classes),
       ),
-      this.reuseOrCount(project.id, 'timeline', () => this.progress.timeline(project.id, TIMELINE_HOURS)),
+      this.reuseOrCount(`${id}/timeline`, () => this.progress.timeline(id, TIMELINE_HOURS)),
     ]);
     return { ...counts, ...skipCounts, labellers, classDistribution, agreement, timeline };
   }
 
-  private async reuseOrCount<T>(projectId: string, part: string, count: () => Promise<T>): Promise<T> {
-    const key = `${projectId}/${part}`;
+  /** The part counted under `key` (the project, the part and the settings it depends on). */
+  private async reuseOrCount<T>(key: string, count: () => Promise<T>): Promise<T> {
     const last = this.counted.get(key) as Counted<T> | undefined;
     const pastDueMs = last ? Date.now() - last.countedAt - reuseForMs(last.tookMs) : Infinity;
     if (pastDueMs < 0) return last!.value;
