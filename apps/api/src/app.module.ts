@@ -11,6 +11,7 @@ import { postgresHealthCheck } from '@foreman/database';
 import { EventBus, MessagingModule, messagingOptions } from '@foreman/messaging';
 import { HealthModule, MetricsModule, serviceLoggerModule } from '@foreman/observability';
 import { CorrelationContextMiddleware } from './common/correlation-context.middleware';
+import { CrossSiteRequestMiddleware } from './common/cross-site-request.middleware';
 import { JsonBodyMiddleware } from './common/json-body.middleware';
 import { HttpDrain } from './common/http-drain';
 import { ConfigModule } from './config/config.module';
@@ -34,11 +35,12 @@ import { ProgressModule } from './modules/progress/progress.module';
 export class AppModule implements NestModule {
   /**
    * Every request runs inside its correlation id, so the events it writes carry it on to the other services;
-   * then its JSON body is read (JsonBodyMiddleware says why here).
+   * a change asked for by another site is refused before its body is read; then the JSON body is read
+   * (JsonBodyMiddleware says why here).
    */
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(CorrelationContextMiddleware, JsonBodyMiddleware)
+      .apply(CorrelationContextMiddleware, CrossSiteRequestMiddleware, JsonBodyMiddleware)
       .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 

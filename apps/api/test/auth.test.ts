@@ -85,6 +85,39 @@ describe('sign-in, sessions and sign-out', () => {
     await http().post('/auth/sign-out').set('Cookie', cookie).expect(204);
   });
 
+  it('refuses a change another site asks for with the session (Fetch Metadata), not one from the site itself', async () => {
+    const user = await createAccount(api, admin);
+    const signIn = await http().post('/auth/sign-in').send({ email: user.email, password: user.password });
+    const cookie = sessionCookieFrom(signIn);
+
+    // A form on another port of the same host, or on a sibling subdomain: its browser says same-site.
+    for (const site of ['same-site', 'cross-site']) {
+      const refused = await http()
+        .post('/auth/sign-out')
+        .set('Cookie', cookie)
+        .set('Sec-Fetch-Site', site)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send('x=1')
+        .expect(403);
+      expect(refused.body.message).toBe(
+        `a request from another site (Sec-Fetch-Site: ${site}) cannot change anything here; use this site's own pages, or an API token`,
+      );
+    }
+    await http().get('/auth/me').set('Cookie', cookie).set('Sec-Fetch-Site', 'cross-site').expect(200);
+    // (a script's API token is no ambient credential: its requests are judged by the token alone)
+    await http()
+      .post('/projects')
+      .set('Authorization', 'Bearer unknown')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .expect(401);
+    await http()
+      .post('/auth/sign-out')
+      .set('Cookie', cookie)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(204);
+    await http().get('/auth/me').set('Cookie', cookie).expect(401);
+  });
+
   it('rejects an expired session', async () => {
     const user = await createAccount(api, admin);
     const signIn = await http().post('/auth/sign-in').send({ email: user.email, password: user.password });

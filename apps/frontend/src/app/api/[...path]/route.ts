@@ -8,7 +8,16 @@ import { env } from '@/env';
  */
 export const dynamic = 'force-dynamic';
 
-const REQUEST_HEADERS = ['accept', 'authorization', 'content-type', 'cookie', 'user-agent', CORRELATION_ID_HEADER];
+// (sec-fetch-site: the API refuses changes another site's page asks for, which SameSite=Lax lets through)
+const REQUEST_HEADERS = [
+  'accept',
+  'authorization',
+  'content-type',
+  'cookie',
+  'sec-fetch-site',
+  'user-agent',
+  CORRELATION_ID_HEADER,
+];
 // fetch has already decoded the body and framed it again; these would describe the wrong bytes.
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection',
