@@ -191,6 +191,14 @@ describe('POST /projects/:id/items (import)', () => {
       ],
       ['CSV with an unclosed quote', 'text/csv', 'a,b,c\n1,2,3\n"4,5,6\n', /cannot be read/],
       ['an empty body', 'text/csv', '', /empty/],
+      [
+        'a CSV saved as Latin-1 (its é would have become U+FFFD)',
+        'text/csv',
+        Buffer.from('id,a,b,c\ncafé,1,2,3\n', 'latin1'),
+        /^the file is not UTF-8 text \(Latin-1, for example\); save it as UTF-8 \(in Excel: "CSV UTF-8"\)/,
+      ],
+      ['a UTF-16 CSV', 'text/csv', Buffer.from('\uFEFFid,a,b,c\nt1,1,2,3\n', 'utf16le'), /^the file is UTF-16 text/],
+      ['NDJSON saved as Latin-1', 'application/x-ndjson', Buffer.from('{"id":"é","vector":[1,2,3]}\n', 'latin1'), /not UTF-8/],
     ])('rejects %s as a whole with 400 and writes nothing', async (_case, type, body, message) => {
       const before = (await items(projectId)).length;
       const response = await post(projectId, type, body).expect(400);

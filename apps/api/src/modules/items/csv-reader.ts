@@ -1,9 +1,9 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { InputKind } from '@foreman/contracts';
 import { CsvRecordSplitter, type CsvRecord } from './csv-record-splitter';
 import { ImportFormatError } from './import-format-error';
 import { MAX_ROW_CHARS } from './import-limits';
 import type { SourceRow } from './source-row';
+import { Utf8Decoder } from './utf8-decoder';
 
 /** How the header maps columns to an item. */
 type CsvLayout =
@@ -86,7 +86,7 @@ export async function* readCsv(
   body: AsyncIterable<Buffer>,
   project: { inputKind: InputKind; vectorLength: number },
 ): AsyncGenerator<SourceRow> {
-  const decoder = new StringDecoder('utf8');
+  const decoder = new Utf8Decoder();
   const splitter = new CsvRecordSplitter(MAX_ROW_CHARS);
   let layout: CsvLayout | null = null;
   let row = 0;

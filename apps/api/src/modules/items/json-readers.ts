@@ -1,7 +1,7 @@
-import { StringDecoder } from 'node:string_decoder';
 import { MAX_ROW_CHARS } from './import-limits';
 import { JsonArraySplitter, type JsonElement } from './json-array-splitter';
 import type { SourceRow } from './source-row';
+import { Utf8Decoder } from './utf8-decoder';
 
 const tooLarge = `the row is larger than ${MAX_ROW_CHARS / 1024 / 1024} MiB`;
 
@@ -16,7 +16,7 @@ function parseElement({ row, text }: JsonElement): SourceRow {
 
 /** Rows of a JSON array body (`application/json`), one top-level element at a time. */
 export async function* readJsonArray(body: AsyncIterable<Buffer>): AsyncGenerator<SourceRow> {
-  const decoder = new StringDecoder('utf8');
+  const decoder = new Utf8Decoder();
   const splitter = new JsonArraySplitter(MAX_ROW_CHARS);
   for await (const chunk of body) {
     for (const element of splitter.push(decoder.write(chunk))) yield parseElement(element);
@@ -30,7 +30,7 @@ export async function* readJsonArray(body: AsyncIterable<Buffer>): AsyncGenerato
  * and not counted, so row N is the N-th item as in the other formats.
  */
 export async function* readNdjson(body: AsyncIterable<Buffer>): AsyncGenerator<SourceRow> {
-  const decoder = new StringDecoder('utf8');
+  const decoder = new Utf8Decoder();
   let rows = 0;
   let parts: string[] = [];
   let size = 0;
