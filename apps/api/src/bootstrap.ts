@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { useServiceLogger } from '@foreman/observability';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { closeConnectionOnUnreadBody } from './common/close-on-unread-body';
 import type { ApiConfig } from './config/env';
 import { SESSION_COOKIE } from './modules/auth/secret-token';
 
@@ -32,6 +33,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
     response.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.use(closeConnectionOnUnreadBody);
   app.use(cookieParser());
   app.useGlobalFilters(new ApiExceptionFilter());
   serveApiDocs(app);

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadApiConfig();
   if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL);
   const app = await createApiApp(config);
-  await app.listen(config.PORT);
+  await app.listen(config.PORT, config.HOST);
 }
 
 main().catch((error: unknown) => {

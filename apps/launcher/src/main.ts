@@ -20,6 +20,9 @@ type Database = Pick<EmbeddedDatabase, 'url' | 'stop'> & { embedded: boolean };
  */
 const SAME_STOP_REQUEST_MS = 500;
 
+/** Where the API, trainer and scheduler listen: this machine only (the site listens on every interface). */
+const SERVICES_HOST = '127.0.0.1';
+
 /** Everything started so far, stopped in reverse: site, services, then PostgreSQL. */
 class RunningSystem {
   database: Promise<Database> | null = null;
@@ -122,7 +125,7 @@ async function main(system: RunningSystem): Promise<void> {
   await Promise.all(
     started.map(({ worker, port }) =>
       step(`${worker.name} on port ${port}`, () =>
-        waitForHttp(`http://127.0.0.1:${port}/health`, { failed: worker.failed }),
+        waitForHttp(`http://${SERVICES_HOST}:${port}/health`, { failed: worker.failed }),
       ),
     ),
   );
@@ -135,7 +138,7 @@ async function main(system: RunningSystem): Promise<void> {
       system.site = startSite({
         dataDir: config.DATA_DIR,
         port: config.FRONTEND_PORT,
-        apiUrl: `http://127.0.0.1:${config.API_PORT}`,
+        apiUrl: `http://${SERVICES_HOST}:${config.API_PORT}`,
         links: siteLinks(config),
       });
       await waitForHttp(`http://127.0.0.1:${config.FRONTEND_PORT}/`, { failed: system.site.failed });
@@ -152,11 +155,11 @@ async function main(system: RunningSystem): Promise<void> {
   const seconds = (performance.now() / 1000).toFixed(1);
   const address = config.START_FRONTEND
     ? `http://localhost:${config.FRONTEND_PORT}`
-    : `http://localhost:${config.API_PORT} (API only: START_FRONTEND=false)`;
+    : `http://${SERVICES_HOST}:${config.API_PORT} (API only: START_FRONTEND=false)`;
   console.log(`
 Foreman is ready in ${seconds} s: ${address}
   sign in as ${config.ADMIN_EMAIL} ${signIn}
-  API and its OpenAPI docs: http://localhost:${config.API_PORT}/docs
+  API and its OpenAPI docs: http://${SERVICES_HOST}:${config.API_PORT}/docs (this machine only)
   database: ${embedded ? `embedded PostgreSQL, data in ${config.DATA_DIR} (delete it to start afresh)` : 'DATABASE_URL'}
   events: ${config.AMQP_URL ? 'RabbitMQ (AMQP_URL)' : 'in-process'}
 Press Ctrl-C to stop.`);
@@ -167,9 +170,9 @@ function portClaims(config: LauncherConfig): PortClaim[] {
     ...(config.DATABASE_URL
       ? []
       : [{ setting: 'EMBEDDED_POSTGRES_PORT', port: config.EMBEDDED_POSTGRES_PORT, host: '127.0.0.1' }]),
-    { setting: 'API_PORT', port: config.API_PORT },
-    { setting: 'TRAINER_PORT', port: config.TRAINER_PORT },
-    { setting: 'SCHEDULER_PORT', port: config.SCHEDULER_PORT },
+    { setting: 'API_PORT', port: config.API_PORT, host: SERVICES_HOST },
+    { setting: 'TRAINER_PORT', port: config.TRAINER_PORT, host: SERVICES_HOST },
+    { setting: 'SCHEDULER_PORT', port: config.SCHEDULER_PORT, host: SERVICES_HOST },
     ...(config.START_FRONTEND ? [{ setting: 'FRONTEND_PORT', port: config.FRONTEND_PORT }] : []),
   ];
 }
@@ -178,6 +181,9 @@ function serviceSpecs(config: LauncherConfig, databaseUrl: string, adminPassword
   const shared = {
     NODE_ENV: 'development',
     LOG_LEVEL: config.LOG_LEVEL,
+    // Only the site is for users: the API (with its /docs) and every /metrics stay on this machine, where
+    // the site reaches the API.
+    HOST: SERVICES_HOST,
     DATABASE_URL: databaseUrl,
     ...(config.AMQP_URL
       ? { EVENT_TRANSPORT: 'rabbitmq', AMQP_URL: config.AMQP_URL }

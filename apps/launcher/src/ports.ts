@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 export interface PortClaim {
   setting: string;
   port: number;
-  /** PostgreSQL listens on loopback only; the services listen on every interface. */
+  /** Unset: every interface (the site). PostgreSQL and the back-end services listen on loopback only. */
   host?: string;
 }
 

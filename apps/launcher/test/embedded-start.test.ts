@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { LOCK_FILE } from '../src/data-dir-lock';
 import { ApiSession, digitsOracle, eventually, labelWithOracle } from '../src/harness/api-session';
@@ -61,6 +61,21 @@ describe('the start command, embedded (no DATABASE_URL, no AMQP_URL)', () => {
     const proxied = await fetch(`http://127.0.0.1:${ports.frontend}/api/auth/me`);
     expect(proxied.status).toBe(401);
     adminPassword = printedPassword(launcher);
+  });
+
+  it('keeps the API, trainer and scheduler to this machine: only the site answers on the network', async () => {
+    const address = networkAddress();
+    if (!address) {
+      console.warn('skipped: this machine has no non-loopback IPv4 address to connect to');
+      return;
+    }
+    const reachable = async (port: number) => ({ port, answers: await acceptsConnection(address, port) });
+    expect(await reachable(ports.frontend)).toEqual({ port: ports.frontend, answers: true });
+    for (const port of [ports.api, ports.trainer, ports.scheduler]) {
+      expect(await reachable(port)).toEqual({ port, answers: false });
+    }
+    // Still there for the site and the launcher, on loopback.
+    expect((await fetch(`${apiUrl()}/health`)).status).toBe(200);
   });
 
   it('refuses a second start on the same data directory and leaves the first one running', async () => {
@@ -227,4 +242,25 @@ function lowestUnlabelled(done: Set<number>, firstId: number, count: number): nu
   const result: number[] = [];
   for (let id = firstId; result.length < count; id++) if (!done.has(id)) result.push(id);
   return result;
+}
+
+/** An IPv4 address of this machine other than loopback, or undefined when it has none. */
+function networkAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)?.address;
+}
+
+/** Whether something accepts a TCP connection on `host`:`port` (false: refused). */
+function acceptsConnection(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNREFUSED' ? resolve(false) : reject(error),
+    );
+  });
 }

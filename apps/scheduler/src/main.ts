@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const config = loadSchedulerConfig();
   const app = await createSchedulerApp(config);
   await app.startAllMicroservices();
-  await app.listen(config.PORT);
+  await app.listen(config.PORT, config.HOST);
 }
 
 main().catch((error: unknown) => {

@@ -38,6 +38,15 @@ export const logLevelSchema = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
 export const portSchema = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/**
+ * The address a service's HTTP server listens on. This machine only unless told otherwise: a container,
+ * reached by the others on its network, sets 0.0.0.0 (its image does, and docker-compose says so).
+ */
+const listenAddressError =
+  'expected an IP address to listen on: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)';
+export const listenAddressSchema = z
+  .union([z.ipv4(), z.ipv6()], { error: listenAddressError })
+  .default('127.0.0.1');
 export const postgresUrlSchema = z
   .string({ error: 'expected a PostgreSQL URL such as postgres://user:password@host:5432/db' })
   .regex(

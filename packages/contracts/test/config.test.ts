@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ConfigError, amqpUrlSchema, parseConfig, portSchema, postgresUrlSchema } from '../src';
+import {
+  ConfigError,
+  amqpUrlSchema,
+  listenAddressSchema,
+  parseConfig,
+  portSchema,
+  postgresUrlSchema,
+} from '../src';
 
 const schema = z.object({ DATABASE_URL: postgresUrlSchema, AMQP_URL: amqpUrlSchema, PORT: portSchema(4000) });
 
@@ -29,5 +36,21 @@ describe('parseConfig', () => {
     expect(message).toContain('(not set)');
     expect(message).toContain('PORT:');
     expect(message).not.toContain('hunter2');
+  });
+});
+
+describe('listenAddressSchema', () => {
+  const listen = z.object({ HOST: listenAddressSchema });
+
+  it('listens on this machine only unless an address is given', () => {
+    expect(parseConfig(listen, {})).toEqual({ HOST: '127.0.0.1' });
+    expect(parseConfig(listen, { HOST: '0.0.0.0' })).toEqual({ HOST: '0.0.0.0' });
+    expect(parseConfig(listen, { HOST: '::' })).toEqual({ HOST: '::' });
+  });
+
+  it('refuses a name, saying which addresses to use', () => {
+    expect(() => parseConfig(listen, { HOST: 'localhost' })).toThrow(
+      'HOST: expected an IP address to listen on: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface) (got "localhost")',
+    );
   });
 });

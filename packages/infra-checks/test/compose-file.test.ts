@@ -39,6 +39,12 @@ describe('infra/docker-compose.yml', () => {
       expect(result.status).toBe(0);
     });
 
+    it('validates with the site kept to the server (SITE_ADDRESS=127.0.0.1, behind a TLS proxy)', () => {
+      const result = dockerComposeConfig(productionEnv({ SITE_ADDRESS: '127.0.0.1' }));
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    });
+
     it('makes docker-compose stop with a message naming a missing secret', () => {
       const env = productionEnv();
       env.delete('RABBITMQ_PASSWORD');
@@ -189,8 +195,17 @@ describe('infra/docker-compose.yml', () => {
     expect(readFileSync(join(REPO_ROOT, 'infra/adminer/login-postgresql.php'), 'utf8')).toContain(
       "['server' => 'db', 'driver' => 'pgsql']",
     );
-    expect(services.frontend!.ports).toEqual(['3000:3000']);
+    expect(services.frontend!.ports).toEqual(['0.0.0.0:3000:3000']);
     expect(services.frontend!.environment!.API_URL).toBe(`http://api:${services.api!.environment!.PORT}`);
+  });
+
+  it('publishes the site on SITE_ADDRESS, so a TLS proxy on the server can be the only way in', () => {
+    // Reached around the proxy, the site would pass on an X-Forwarded-For the client wrote, which
+    // TRUST_PROXY=2 then takes for the client's address (sign-in throttling dodged by forging it).
+    const behindProxy = loadCompose(productionEnv({ SITE_ADDRESS: '127.0.0.1', SITE_PORT: '3001' }));
+    expect(behindProxy.services.frontend!.ports).toEqual(['127.0.0.1:3001:3000']);
+    // The API, trainer and scheduler are never published: only the site is reached from outside.
+    for (const name of ['api', 'trainer', 'scheduler']) expect(services[name]!.ports).toBeUndefined();
   });
 
   it('builds each app from its Dockerfile with the repository as context', () => {

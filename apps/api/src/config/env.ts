@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   ConfigError,
   eventTransportSettings,
+  listenAddressSchema,
   logLevelSchema,
   nodeEnvSchema,
   parseConfig,
@@ -65,6 +66,8 @@ export const apiEnvSchema = requireAmqpUrl(
   z.object({
     NODE_ENV: nodeEnvSchema,
     PORT: portSchema(4000),
+    /** The address it listens on (HOST=0.0.0.0: every interface, as in a container). */
+    HOST: listenAddressSchema,
     LOG_LEVEL: logLevelSchema,
     DATABASE_URL: postgresUrlSchema,
     ...eventTransportSettings,

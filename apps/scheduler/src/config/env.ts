@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   eventTransportSettings,
+  listenAddressSchema,
   logLevelSchema,
   nodeEnvSchema,
   parseConfig,
@@ -15,6 +16,8 @@ export const schedulerEnvSchema = requireAmqpUrl(
     NODE_ENV: nodeEnvSchema,
     /** HTTP port for /health and /metrics. */
     PORT: portSchema(4200),
+    /** The address it listens on (HOST=0.0.0.0: every interface, as in a container). */
+    HOST: listenAddressSchema,
     LOG_LEVEL: logLevelSchema,
     DATABASE_URL: postgresUrlSchema,
     /** How often expired leases are released and labels-per-item quotas are checked. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   eventTransportSettings,
+  listenAddressSchema,
   logLevelSchema,
   nodeEnvSchema,
   parseConfig,
@@ -18,6 +19,8 @@ export const trainerEnvSchema = requireAmqpUrl(
     NODE_ENV: nodeEnvSchema,
     /** HTTP port for /health and /metrics. */
     PORT: portSchema(4100),
+    /** The address it listens on (HOST=0.0.0.0: every interface, as in a container). */
+    HOST: listenAddressSchema,
     LOG_LEVEL: logLevelSchema,
     DATABASE_URL: postgresUrlSchema,
     ...eventTransportSettings,
