@@ -158,3 +158,26 @@ test('labellers, API tokens and account, with their forms open and answered', as
   await expectAccessible(page, 'account');
   await context.close();
 });
+
+/** The element focus is on now, as its role and name would be read (tag, then accessible text). */
+async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return 'nothing (the page itself)';
+    return `${element.tagName.toLowerCase()} ${element.getAttribute('aria-label') ?? element.textContent?.trim() ?? ''}`;
+  });
+}
+
+test('keyboard: Tab goes past the dashboard’s charts without stopping in them', async ({ browser }) => {
+  const project = await admin.project({}, [{ id: 'n1', vector: [0, 1] }]);
+  await admin.labelNext(project.id, 'cat');
+  const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  for (const address of [`/projects/${project.id}`, `/projects/${(await admin.project({}, [])).id}`]) {
+    await page.goto(address);
+    await expect(page.locator('.chart svg').first()).toBeVisible();
+    await page.getByRole('link', { name: 'Settings and import' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await focused(page), address).toBe('a Export CSV');
+  }
+  await context.close();
+});
