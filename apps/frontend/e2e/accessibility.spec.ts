@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AdminApi } from './support/api';
 import { expectAccessible } from './support/axe';
-import { baseUrl, signedInPage } from './support/pages';
+import { baseUrl, expectNoSidewaysScroll, signedInPage } from './support/pages';
 import { ADMIN } from './support/system';
 
 /**
@@ -179,5 +179,82 @@ test('keyboard: Tab goes past the dashboard’s charts without stopping in them'
     await page.keyboard.press('Tab');
     expect(await focused(page), address).toBe('a Export CSV');
   }
+  await context.close();
+});
+
+test('keyboard: on settings, focus stays on what was used and comes back when a confirmation closes', async ({
+  browser,
+}) => {
+  const lea = await admin.labeller('Lea');
+  const project = await admin.project({}, [], [lea]);
+  const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  await page.goto(`/projects/${project.id}/settings`);
+
+  // A member added with Space: the checkbox keeps focus while the change is saved, so Space takes it back.
+  const member = page.getByRole('checkbox', { name: new RegExp(lea.displayName) });
+  await member.focus();
+  await page.keyboard.press('Space');
+  await expect(member).toBeChecked({ checked: false });
+  await expect(member).toBeFocused();
+  await expect(member).not.toHaveAttribute('aria-disabled', 'true');
+  await page.keyboard.press('Space');
+  await expect(member).toBeChecked();
+  await expect(member).toBeFocused();
+
+  const save = page.getByRole('button', { name: 'Save settings' });
+  await save.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(save).toBeFocused();
+
+  const archive = page.getByRole('button', { name: 'Archive project…' });
+  await archive.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Yes, archive it' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter'); // Cancel
+  await expect(archive).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter'); // Yes, archive it
+  await expect(page.getByTestId('archived-notice')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Unarchive project' })).toBeFocused();
+
+  // At 320 px (a 1280 px screen zoomed to 400 %) a deactivated member's line wraps instead of widening the page.
+  await admin.deactivate(lea.id);
+  await page.setViewportSize({ width: 320, height: 800 });
+  await page.reload();
+  await expect(page.getByText('inactive')).toBeVisible();
+  await expectNoSidewaysScroll(page, 'settings at 320 px');
+  await context.close();
+});
+
+test('keyboard: users and tokens put focus back where the work goes on', async ({ browser }) => {
+  const max = await admin.labeller('Max');
+  const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
+  await page.goto('/users');
+  const opener = page.getByRole('button', { name: `Set password for ${max.displayName}` });
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel(/^New password/)).toBeFocused();
+  await page.getByRole('button', { name: 'Cancel' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(opener).toBeFocused();
+
+  await page.getByLabel('Name', { exact: true }).fill('Nia');
+  await page.getByLabel('Email').fill(`nia-${Date.now()}@e2e.test`);
+  await page.getByLabel(/^Password/).fill('nia-password-12');
+  const create = page.getByRole('button', { name: 'Create account' });
+  await create.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Nia can now sign in' })).toBeVisible();
+  await expect(create).toBeFocused();
+
+  await page.goto('/tokens');
+  await page.getByLabel(/^Name/).fill('to revoke');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await page.getByRole('button', { name: 'Revoke to revoke' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'to revoke is revoked' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Tokens', exact: true })).toBeFocused();
   await context.close();
 });
