@@ -45,7 +45,7 @@ test('an admin archives a project: the labeller’s label page says labelling is
   await page.goto('/');
   const archived = page.getByRole('region', { name: 'Archived projects' });
   await expect(archived.getByRole('heading', { name: 'Archive e2e' })).toBeVisible();
-  await archived.getByRole('link', { name: 'Settings' }).click();
+  await archived.getByRole('link', { name: 'Settings of Archive e2e' }).click();
   await page.getByRole('button', { name: 'Unarchive project' }).click();
   await expect(page.getByRole('button', { name: 'Archive project…' })).toBeVisible();
   await expect(page.getByTestId('archived-notice')).toHaveCount(0);

@@ -58,6 +58,10 @@ export class AdminApi {
     return project;
   }
 
+  async deactivate(userId: string): Promise<void> {
+    await ok(this.http.patch(`/api/users/${userId}`, { data: { active: false } }));
+  }
+
   async addMember(projectId: string, userId: string): Promise<void> {
     await ok(this.http.put(`/api/projects/${projectId}/members/${userId}`));
   }
@@ -70,6 +74,29 @@ export class AdminApi {
   async takeNext(projectId: string): Promise<string | null> {
     const answer = (await ok(this.http.post(`/api/projects/${projectId}/next`))) as NextItemResponse;
     return answer.status === 'item' ? answer.item.externalId : null;
+  }
+
+  /** The admin labels their next item in the project with `value` (a class, or classes if multi-label). */
+  async labelNext(projectId: string, value: string | string[]): Promise<void> {
+    const answer = (await ok(this.http.post(`/api/projects/${projectId}/next`))) as NextItemResponse;
+    if (answer.status !== 'item') throw new Error(`no item left to label in project ${projectId}`);
+    await ok(
+      this.http.post(`/api/items/${answer.item.id}/labels`, {
+        data: { value, leaseId: answer.lease.id, clientRequestId: randomUUID() },
+      }),
+    );
+  }
+
+  /** Waits until the trainer has trained a model version of the project. */
+  async waitForModel(projectId: string): Promise<void> {
+    await expect
+      .poll(
+        async () => ((await ok(this.http.get(`/api/projects/${projectId}/models`))) as unknown[]).length,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBeGreaterThan(0);
   }
 
   /** How many of the project's items someone holds a live lease on now. */

@@ -20,6 +20,7 @@ export function PasswordForm() {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return;
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     const newPassword = String(form.get('newPassword'));
@@ -54,7 +55,7 @@ export function PasswordForm() {
       </label>
       <NewPasswordFields name="newPassword" />
       <ProblemList id="password-problems" problems={problems} />
-      <button type="submit" className="button" disabled={busy}>
+      <button type="submit" className="button" aria-disabled={busy}>
         {busy ? 'Changing…' : 'Change password'}
       </button>
       <p className="notice" role="status">

@@ -13,6 +13,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return;
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
@@ -46,7 +47,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
           {error}
         </p>
       )}
-      <button type="submit" className="button" disabled={busy}>
+      <button type="submit" className="button" aria-disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}
       </button>
     </form>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ApiToken, CreatedApiToken, User } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
@@ -24,6 +24,9 @@ export function TokenManager({ initialTokens, users }: { initialTokens: ApiToken
   const [tokens, setTokens] = useState(initialTokens);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
+  const [revoked, setRevoked] = useState<string | null>(null);
+  // A revoked token's button goes away: focus goes to the list's heading instead of the page's start.
+  const tokensHeading = useRef<HTMLHeadingElement>(null);
   const names = new Map(users.map((user) => [user.id, user.displayName]));
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
@@ -49,10 +52,13 @@ export function TokenManager({ initialTokens, users }: { initialTokens: ApiToken
 
   async function revoke(token: ApiToken) {
     setProblems([]);
+    setRevoked(null);
     try {
       await browserApi.revokeToken(token.id);
       const revokedAt = new Date().toISOString();
       setTokens((current) => current.map((entry) => (entry.id === token.id ? { ...entry, revokedAt } : entry)));
+      setRevoked(`${token.name} is revoked.`);
+      tokensHeading.current?.focus();
     } catch (caught) {
       setProblems([isApiError(caught) ? caught.message : 'Could not revoke the token.']);
     }
@@ -101,7 +107,12 @@ export function TokenManager({ initialTokens, users }: { initialTokens: ApiToken
         <ProblemList problems={problems} />
       </section>
       <section className="panel" aria-labelledby="tokens-heading">
-        <h2 id="tokens-heading">Tokens</h2>
+        <h2 id="tokens-heading" ref={tokensHeading} tabIndex={-1}>
+          Tokens
+        </h2>
+        <p className="notice" role="status">
+          {revoked}
+        </p>
         {tokens.length === 0 ? (
           <p className="muted">No tokens.</p>
         ) : (

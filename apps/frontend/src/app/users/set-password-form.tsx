@@ -27,6 +27,7 @@ export function SetPasswordForm({
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return;
     const form = new FormData(event.currentTarget);
     const password = String(form.get('password'));
     if (password !== String(form.get('repeatPassword'))) {
@@ -58,7 +59,7 @@ export function SetPasswordForm({
       <NewPasswordFields name="password" autoFocus />
       <ProblemList id="set-password-problems" problems={problems} />
       <div className="actions">
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" aria-disabled={busy}>
           Set password
         </button>
         <button type="button" className="button secondary" onClick={onCancel}>

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { Role, User } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
@@ -29,9 +29,17 @@ export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId
   const [busy, setBusy] = useState(false);
   const [settingPassword, setSettingPassword] = useState<User | null>(null);
   const [passwordSet, setPasswordSet] = useState<string | null>(null);
+  // The "Set password" button that opened the form: focus goes back to it when the form closes.
+  const passwordOpener = useRef<HTMLButtonElement | null>(null);
+
+  function closePasswordForm() {
+    setSettingPassword(null);
+    passwordOpener.current?.focus();
+  }
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return;
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     setBusy(true);
@@ -106,7 +114,8 @@ export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId
                         <button
                           type="button"
                           className="button secondary small"
-                          onClick={() => {
+                          onClick={(event) => {
+                            passwordOpener.current = event.currentTarget;
                             setPasswordSet(null);
                             setSettingPassword(user);
                           }}
@@ -126,9 +135,9 @@ export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId
           <SetPasswordForm
             key={settingPassword.id}
             user={settingPassword}
-            onCancel={() => setSettingPassword(null)}
+            onCancel={closePasswordForm}
             onSet={(user) => {
-              setSettingPassword(null);
+              closePasswordForm();
               setPasswordSet(
                 `${user.displayName}’s password is set. Their sessions have ended: they sign in with the new password.`,
               );
@@ -161,7 +170,7 @@ export function UserManager({ initialUsers, myId }: { initialUsers: User[]; myId
             Password <span className="muted">(at least 12 characters)</span>
             <input name="password" type="password" required minLength={12} autoComplete="new-password" />
           </label>
-          <button type="submit" className="button" disabled={busy}>
+          <button type="submit" className="button" aria-disabled={busy}>
             Create account
           </button>
           {created && (

@@ -77,6 +77,7 @@ export function ProjectForm({ project }: { project?: Project }) {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return;
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '');
     const request: CreateProjectRequest = {
@@ -236,7 +237,7 @@ export function ProjectForm({ project }: { project?: Project }) {
           Saved.
         </p>
       )}
-      <button type="submit" className="button" disabled={busy}>
+      <button type="submit" className="button" aria-disabled={busy}>
         {project ? 'Save settings' : 'Create project'}
       </button>
     </form>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useRef } from 'react';
 import {
   Bar,
   BarChart,
@@ -21,12 +22,36 @@ const ACCENT = '#0b6e4f';
 const GRID = '#d6dae0';
 
 /**
+ * Recharts draws each layer (grid, bars, axes…) into a `<g>` that React listens on as a portal target, and
+ * Chromium gives a tab stop to any SVG element with focus listeners: four or five empty stops per chart.
+ * An explicit tabindex="-1" takes them out of the tab order (layers come and go with the data, hence the
+ * observer).
+ */
+function useNoTabStopsInLayers(frame: React.RefObject<HTMLDivElement | null>) {
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    const untab = () => {
+      for (const layer of element.querySelectorAll('g[class^="recharts-zIndex-layer"]:not([tabindex])')) {
+        layer.setAttribute('tabindex', '-1');
+      }
+    };
+    untab();
+    const observer = new MutationObserver(untab);
+    observer.observe(element, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [frame]);
+}
+
+/**
  * A chart as one image named by `label`. Its chart turns Recharts' keyboard layer off (`accessibilityLayer`):
  * it made each chart an unnamed "application" that Tab stopped in, point by point, between the page's controls.
  */
 function ChartFrame({ label, children }: { label: string; children: React.ReactElement }) {
+  const frame = useRef<HTMLDivElement>(null);
+  useNoTabStopsInLayers(frame);
   return (
-    <div className="chart" role="img" aria-label={label}>
+    <div className="chart" role="img" aria-label={label} ref={frame}>
       <ResponsiveContainer width="100%" height="100%">
         {children}
       </ResponsiveContainer>

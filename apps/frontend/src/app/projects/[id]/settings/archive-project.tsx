@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
@@ -12,6 +12,14 @@ export function ArchiveProject({ project }: { project: Project }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // When the confirmation closes (Cancel, or archived), focus goes to the button left in its place rather than
+  // to the page's start; that button stays focused as it turns into Unarchive (busy buttons stay focusable).
+  const action = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    if (wasConfirming.current && !confirming) action.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
 
   async function setArchived(archived: boolean) {
     setBusy(true);
@@ -44,7 +52,13 @@ export function ArchiveProject({ project }: { project: Project }) {
       )}
       {project.archived ? (
         <div className="actions">
-          <button type="button" className="button" disabled={busy} onClick={() => void setArchived(false)}>
+          <button
+            ref={action}
+            type="button"
+            className="button"
+            aria-disabled={busy}
+            onClick={() => !busy && void setArchived(false)}
+          >
             Unarchive project
           </button>
         </div>
@@ -54,8 +68,8 @@ export function ArchiveProject({ project }: { project: Project }) {
           <button
             type="button"
             className="button"
-            disabled={busy}
-            onClick={() => void setArchived(true)}
+            aria-disabled={busy}
+            onClick={() => !busy && void setArchived(true)}
             autoFocus
           >
             Yes, archive it
@@ -71,7 +85,7 @@ export function ArchiveProject({ project }: { project: Project }) {
         </div>
       ) : (
         <div className="actions">
-          <button type="button" className="button secondary" onClick={() => setConfirming(true)}>
+          <button ref={action} type="button" className="button secondary" onClick={() => setConfirming(true)}>
             Archive project…
           </button>
         </div>

@@ -18,6 +18,7 @@ export function DeleteProject({ project }: { project: Project }) {
 
   async function deleteProject(event: React.FormEvent) {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -41,7 +42,12 @@ export function DeleteProject({ project }: { project: Project }) {
         <input value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
       </label>
       <div className="actions">
-        <button type="submit" className="button danger" disabled={busy || typed !== project.name}>
+        <button
+          type="submit"
+          className="button danger"
+          disabled={typed !== project.name}
+          aria-disabled={busy}
+        >
           Delete project
         </button>
       </div>

@@ -56,6 +56,7 @@ export function ImportUpload({ project }: { project: Project }) {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (fraction !== null) return;
     const file = input.current?.files?.[0];
     setReport(null);
     setError(null);
@@ -102,7 +103,7 @@ export function ImportUpload({ project }: { project: Project }) {
         File
         <input ref={input} type="file" name="file" accept=".csv,.json,.ndjson,.jsonl" />
       </label>
-      <button type="submit" className="button" disabled={fraction !== null}>
+      <button type="submit" className="button" aria-disabled={fraction !== null}>
         Upload
       </button>
       {fraction !== null && (

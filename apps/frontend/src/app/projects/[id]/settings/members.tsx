@@ -31,6 +31,7 @@ export function Members({
 
   /** Shown at once, undone if the API refuses. */
   async function toggle(user: User, member: boolean) {
+    if (busyId === user.id) return;
     setMember(user.id, member);
     setBusyId(user.id);
     setError(null);
@@ -55,7 +56,7 @@ export function Members({
               <input
                 type="checkbox"
                 checked={memberIds.has(user.id)}
-                disabled={busyId === user.id}
+                aria-disabled={busyId === user.id}
                 onChange={(event) => void toggle(user, event.target.checked)}
               />
               {user.displayName} <span className="muted small">{user.email}</span>
