@@ -61,7 +61,16 @@ test('sign-in returns only to a page of this site, however the address is disgui
   const { context, page } = await signedInPage(browser, ADMIN.email, ADMIN.password);
   const site = new URL(baseUrl()).origin;
   // (a tab or a line break is dropped by browsers, and a backslash read as a slash: each of these was //…)
-  for (const next of ['/\t/evil.test', '/\n/evil.test', '/\\evil.test', '//evil.test', 'https://evil.test']) {
+  for (const next of [
+    '/\t/evil.test',
+    '/\n/evil.test',
+    '/\\evil.test',
+    '//evil.test',
+    'https://evil.test',
+    '/..//evil.test',
+    '/a/..//evil.test',
+    '/./\\/evil.test',
+  ]) {
     const response = await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
     expect(response?.status(), next).toBe(200);
     expect(new URL(page.url()).origin, next).toBe(site);

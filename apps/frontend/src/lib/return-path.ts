@@ -15,7 +15,10 @@ export function safeReturnPath(next: string | undefined | null): string {
   } catch {
     return '/';
   }
-  return url.origin === THIS_SITE ? `${url.pathname}${url.search}${url.hash}` : '/';
+  // (resolving removes dot segments: "/..//evil.test" resolves on this site to the path //evil.test, which
+  // a browser then reads as another site)
+  if (url.origin !== THIS_SITE || url.pathname.startsWith('//')) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /** The sign-in page for someone whose session ended while they were on `returnTo`: it says so, and returns there. */
