@@ -244,7 +244,14 @@ test('an item on a page the labeller leaves goes back to the queue at once, not 
   await expect.poll(() => admin.leased(project.id)).toBe(0);
   await openLabelPage(page, project.id, 'h1');
 
-  // The tab is closed: the item is free for the next labeller at once.
+  // A second tab shows the same item (the labeller's lease): closing it leaves the item with the first tab.
+  const second = await context.newPage();
+  await openLabelPage(second, project.id, 'h1');
+  await second.close();
+  await page.waitForTimeout(1000); // (time for a beacon, if one were sent)
+  expect(await admin.leased(project.id)).toBe(1);
+
+  // The last tab is closed: the item is free for the next labeller at once.
   await page.close();
   await expect.poll(() => admin.leased(project.id)).toBe(0);
   expect(await admin.takeNext(project.id)).toBe('h1');

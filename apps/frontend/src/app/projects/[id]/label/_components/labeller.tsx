@@ -215,7 +215,7 @@ export function Labeller({ project: loaded }: { project: Project }) {
   const imageFailed = served !== null && imageFailedItemId === served.item.id;
   const canLabel = served !== null && !busy && !awaitingRetry && !imageFailed;
   // (kept while a label or skip is under way or waits for Retry: that request still needs the lease)
-  useReleaseOnLeave(served !== null && !busy && !awaitingRetry ? served.item.id : null, loadNext);
+  useReleaseOnLeave(served?.item.id ?? null, !busy && !awaitingRetry, loadNext);
 
   /**
    * Refusals of a label or skip that the page answers itself instead of offering a Retry: the labeller's label
