@@ -69,6 +69,7 @@ describe('GET /projects/:id/progress', () => {
       leased: 1,
       skipped: 0,
       waitingOnSkips: 0,
+      waitingOnMembers: 0,
       labellers: [
         { labellerId: alice.id, displayName: 'Alice', labels: 4, agreement: 1 / 3 },
         { labellerId: bob.id, displayName: 'Bob', labels: 3, agreement: 2 / 3 },
@@ -152,5 +153,27 @@ describe('GET /projects/:id/progress', () => {
     // Ben shows his skipped items again: item 1 is his to label, nothing waits on skips.
     await post(`/projects/${project.id}/skips/clear`, ben);
     expect(await skipCounts()).toEqual({ inProgress: 1, leased: 1, skipped: 0, waitingOnSkips: 0 });
+  });
+
+  it('counts open items every active member has labelled: they wait for a new member', async () => {
+    const project = await createProjectWithItems(api, { items: 2, labelsPerItem: 3 });
+    const [item1] = project.itemIds as [number, number];
+    const ada = await createUserWithSession(api, { projectIds: [project.id] });
+    const ben = await createUserWithSession(api, { projectIds: [project.id] });
+    const waitingOnMembers = async () => {
+      const response = await request(api.app.getHttpServer())
+        .get(`/projects/${project.id}/progress`)
+        .set('Cookie', admin.cookie)
+        .expect(200);
+      return progressResponseSchema.parse(response.body).waitingOnMembers;
+    };
+    await insertLabel(db, { projectId: project.id, itemId: item1, labellerId: ada.id, value: ['cat'] });
+    expect(await waitingOnMembers()).toBe(0); // (Ben may still label it)
+    await insertLabel(db, { projectId: project.id, itemId: item1, labellerId: ben.id, value: ['cat'] });
+    expect(await waitingOnMembers()).toBe(1);
+
+    // A third member can give the label it still needs.
+    await createUserWithSession(api, { projectIds: [project.id] });
+    expect(await waitingOnMembers()).toBe(0);
   });
 });

@@ -161,6 +161,11 @@ export const progressResponseSchema = z.object({
    * They wait until a member shows their skipped items again, or a new member joins.
    */
   waitingOnSkips: z.number().int().nonnegative(),
+  /**
+   * Items still needing labels that every active member has labelled: nobody is left to give them, until a
+   * new member joins or labels per item is lowered.
+   */
+  waitingOnMembers: z.number().int().nonnegative(),
   labellers: z.array(labellerProgressSchema),
   classDistribution: z.array(z.object({ className: z.string(), count: z.number().int().nonnegative() })),
   /** Mean agreement with the majority on items with several labels; null when there are none. */

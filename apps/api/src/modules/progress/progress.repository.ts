@@ -5,7 +5,7 @@ import type { ProgressResponse } from '@foreman/contracts';
 import { ITEM_GROUP_COUNTS, projectCounts, type ItemGroupCounts } from '../queue/queue.repository';
 
 type ItemCounts = Pick<ProgressResponse, 'total' | 'fullyLabelled' | 'inProgress' | 'remaining' | 'leased'>;
-type SkipCounts = Pick<ProgressResponse, 'skipped' | 'waitingOnSkips'>;
+type WaitingCounts = Pick<ProgressResponse, 'skipped' | 'waitingOnSkips' | 'waitingOnMembers'>;
 
 /**
  * The live (unretracted) labels on items with at least two, the answer normalised (a multi-label set
@@ -52,18 +52,28 @@ export class ProgressRepository {
   }
 
   /**
-   * Items still needing labels that someone skipped, and of them those no active member is left to be
-   * served (each has labelled or skipped it; at least one skipped it). Read from the skips, which are few
-   * next to the items: the labelling path never reads these.
+   * Items still needing labels that no active member is left to be served: of those someone skipped, the
+   * ones each member has labelled or skipped (at least one skipped it; read from the skips, which are few
+   * next to the items); and those every member has labelled (read from the items labelled at least as
+   * often as there are members). The labelling path never reads these.
    */
-  async skipCounts(projectId: string): Promise<SkipCounts> {
+  async waitingCounts(projectId: string): Promise<WaitingCounts> {
     const [row] = (await this.db.query(
       `WITH members AS (
          SELECT m.user_id FROM project_members m JOIN users u ON u.id = m.user_id
           WHERE m.project_id = $1 AND u.active),
        skipped AS (
          SELECT DISTINCT i.id FROM skips s JOIN items i ON i.id = s.item_id
-          WHERE i.project_id = $1 AND i.remaining_labels > 0)
+          WHERE i.project_id = $1 AND i.remaining_labels > 0),
+       labelled_by_every_member AS (
+         SELECT i.id FROM items i
+          WHERE i.project_id = $1 AND i.remaining_labels > 0
+            AND EXISTS (SELECT 1 FROM members)
+            AND i.label_count >= (SELECT count(*) FROM members)
+            AND NOT EXISTS (SELECT 1 FROM members m
+                             WHERE NOT EXISTS (SELECT 1 FROM labels l
+                                                WHERE l.item_id = i.id AND l.labeller_id = m.user_id
+                                                  AND l.retracted_at IS NULL)))
        SELECT count(*)::int AS skipped,
               count(*) FILTER (
                 WHERE EXISTS (SELECT 1 FROM skips s JOIN members m ON m.user_id = s.labeller_id
@@ -76,10 +86,11 @@ export class ProgressRepository {
                            AND NOT EXISTS (SELECT 1 FROM labels l
                                             WHERE l.item_id = k.id AND l.labeller_id = m.user_id
                                               AND l.retracted_at IS NULL))
-              )::int AS "waitingOnSkips"
+              )::int AS "waitingOnSkips",
+              (SELECT count(*) FROM labelled_by_every_member)::int AS "waitingOnMembers"
          FROM skipped k`,
       [projectId],
-    )) as SkipCounts[];
+    )) as WaitingCounts[];
     return row!;
   }
 

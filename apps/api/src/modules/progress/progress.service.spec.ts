@@ -19,7 +19,7 @@ function fakeRepository(costMs: { items: number; labellers: number; classes?: nu
       await takes(costMs.labellers);
       return { labellers: [], agreement: labelled > 0 ? 1 : null };
     }),
-    skipCounts: jest.fn(async () => ({ skipped: 0, waitingOnSkips: 0 })),
+    waitingCounts: jest.fn(async () => ({ skipped: 0, waitingOnSkips: 0, waitingOnMembers: 0 })),
     classDistribution: jest.fn(async (_projectId: string, classes: string[]) => {
       await takes(costMs.classes ?? 0);
       return classes.map((className) => ({ className, count: 0 }));

@@ -44,16 +44,16 @@ export class ProgressService {
     // A part is reused only under the settings it was counted with: the API applies a new labels per item
     // to the items' remaining labels at once, and the admin who changed it expects to see it at once.
     const { id, labelsPerItem, classes } = project;
-    const [counts, skipCounts, { labellers, agreement }, classDistribution, timeline] = await Promise.all([
+    const [counts, waitingCounts, { labellers, agreement }, classDistribution, timeline] = await Promise.all([
       this.reuseOrCount(`${id}/items/${labelsPerItem}`, () => this.progress.itemCounts(id)),
-      this.reuseOrCount(`${id}/skips/${labelsPerItem}`, () => this.progress.skipCounts(id)),
+      this.reuseOrCount(`${id}/waiting/${labelsPerItem}`, () => this.progress.waitingCounts(id)),
       this.reuseOrCount(`${id}/labellers`, () => this.progress.labellersAndAgreement(id)),
       this.reuseOrCount(`${id}/classes/${JSON.stringify(classes)}`, () =>
         this.progress.classDistribution(id, classes),
       ),
       this.reuseOrCount(`${id}/timeline`, () => this.progress.timeline(id, TIMELINE_HOURS)),
     ]);
-    return { ...counts, ...skipCounts, labellers, classDistribution, agreement, timeline };
+    return { ...counts, ...waitingCounts, labellers, classDistribution, agreement, timeline };
   }
 
   /** The part counted under `key` (the project, the part and the settings it depends on). */

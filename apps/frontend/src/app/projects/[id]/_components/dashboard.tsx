@@ -11,7 +11,7 @@ import type { ServiceLinks } from '@/lib/service-links';
 import { signedOutPath } from '@/lib/return-path';
 import { ClassDistributionChart, LearningCurveChart, TimelineChart } from './charts';
 import { ClassMetricsTable } from './class-metrics';
-import { SkipsNotice } from './skips-notice';
+import { WaitingItemsNotice } from './waiting-items-notice';
 
 const REFRESH_MS = 2000;
 
@@ -131,7 +131,7 @@ export function Dashboard({
             </dd>
           </div>
         </dl>
-        <SkipsNotice projectId={project.id} waitingOnSkips={progress.waitingOnSkips} />
+        <WaitingItemsNotice projectId={project.id} progress={progress} />
       </section>
 
       <section className="panel" aria-labelledby="timeline-heading">
