@@ -72,19 +72,23 @@ export class AdminApi {
 
   /** The admin's own next item in the project (its lease holds the item from everyone else); its external id. */
   async takeNext(projectId: string): Promise<string | null> {
-    const answer = (await ok(this.http.post(`/api/projects/${projectId}/next`))) as NextItemResponse;
+    const answer = await this.next(projectId);
     return answer.status === 'item' ? answer.item.externalId : null;
   }
 
   /** The admin labels their next item in the project with `value` (a class, or classes if multi-label). */
   async labelNext(projectId: string, value: string | string[]): Promise<void> {
-    const answer = (await ok(this.http.post(`/api/projects/${projectId}/next`))) as NextItemResponse;
+    const answer = await this.next(projectId);
     if (answer.status !== 'item') throw new Error(`no item left to label in project ${projectId}`);
     await ok(
       this.http.post(`/api/items/${answer.item.id}/labels`, {
         data: { value, leaseId: answer.lease.id, clientRequestId: randomUUID() },
       }),
     );
+  }
+
+  private async next(projectId: string): Promise<NextItemResponse> {
+    return (await ok(this.http.post(`/api/projects/${projectId}/next`))) as NextItemResponse;
   }
 
   /** Waits until the trainer has trained a model version of the project. */

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { ProblemList } from '@/app/_components/problem-list';
 
 /** Archive (after a confirmation) or unarchive the project; the page is rendered again either way. */
 export function ArchiveProject({ project }: { project: Project }) {
@@ -90,11 +91,7 @@ export function ArchiveProject({ project }: { project: Project }) {
           </button>
         </div>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemList problems={error ? [error] : []} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { Project } from '@foreman/contracts';
 import { browserApi } from '@/lib/api/client';
 import { isApiError } from '@/lib/api/errors';
+import { ProblemList } from '@/app/_components/problem-list';
 
 /**
  * Deletes an archived project for good. Typing its name is the confirmation: unlike archiving, this
@@ -51,11 +52,7 @@ export function DeleteProject({ project }: { project: Project }) {
           Delete project
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemList problems={error ? [error] : []} />
     </form>
   );
 }
